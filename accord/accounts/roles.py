@@ -1,0 +1,58 @@
+"""Roles and the permissions each grants; the single place that decides who may do what."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    MARKETING = "marketing"
+    COMMUNICATION = "communication"
+    BRAND_REVIEWER = "brand_reviewer"
+    CRISIS_LEAD = "crisis_lead"
+    VIEWER = "viewer"
+
+
+ROLE_LABELS = {
+    Role.OWNER: _("Owner"),
+    Role.MARKETING: _("Marketing"),
+    Role.COMMUNICATION: _("Communication"),
+    Role.BRAND_REVIEWER: _("Brand reviewer"),
+    Role.CRISIS_LEAD: _("Crisis lead"),
+    Role.VIEWER: _("Viewer"),
+}
+
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class Perm(StrEnum):
+    CONTACTS_VIEW = "contacts.view"
+    CONTACTS_EDIT = "contacts.edit"
+    CONTACTS_IMPORT = "contacts.import"
+    CONTACTS_EXPORT = "contacts.export"
+    CONTACTS_ERASE = "contacts.erase"
+    AUDIT_VIEW = "audit.view"
+    WORKSPACE_MANAGE = "workspace.manage"
+
+
+_EDITORS = {Perm.CONTACTS_VIEW, Perm.CONTACTS_EDIT}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.OWNER: frozenset(Perm),
+    Role.MARKETING: frozenset(_EDITORS | {Perm.CONTACTS_IMPORT, Perm.CONTACTS_EXPORT}),
+    Role.COMMUNICATION: frozenset(_EDITORS),
+    Role.BRAND_REVIEWER: frozenset({Perm.CONTACTS_VIEW}),
+    Role.CRISIS_LEAD: frozenset({Perm.CONTACTS_VIEW}),
+    Role.VIEWER: frozenset({Perm.CONTACTS_VIEW}),
+}
+
+
+def role_has(role: str, perm: Perm) -> bool:
+    """Tell whether ``role`` grants ``perm``; an unknown role grants nothing."""
+    try:
+        return perm in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,5 @@
+"""Contacts API (placeholder router, filled in by the contacts API work)."""
+
+from ninja import Router
+
+router = Router(tags=["contacts"])

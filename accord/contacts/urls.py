@@ -1,0 +1,3 @@
+app_name = "contacts"
+
+urlpatterns: list[object] = []

@@ -1,0 +1,11 @@
+"""Root URLs: pages under /, the JSON API under /api/v1/, health at /healthz."""
+
+from django.urls import include, path
+
+from accord.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("accord.web.urls")),
+    path("", include("accord.contacts.urls")),
+]
