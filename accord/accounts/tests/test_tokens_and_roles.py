@@ -86,7 +86,8 @@ def test_a_user_has_one_role_in_each_of_several_workspaces(
 
     assert [w.slug for w in queries.workspaces_for(owner)] == ["brand", "other"]
     brand, other = queries.access_for_user(owner, "brand"), queries.access_for_user(owner, "other")
-    assert brand is not None and other is not None
+    assert brand is not None
+    assert other is not None
     assert (brand.role, other.role) == ("owner", "viewer")
     assert queries.access_for_user(owner, "missing") is None
 
