@@ -28,9 +28,9 @@ def _health(port: int) -> dict[str, object] | None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
             body: dict[str, object] = json.load(response)
             return body
-    except urllib.error.HTTPError as error:
-        body = json.load(error)
-        return body
+    except urllib.error.HTTPError as error:  # 503 while the worker is not up yet
+        degraded: dict[str, object] = json.load(error)
+        return degraded
     except OSError:
         return None
 
