@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "accord.accounts",
     "accord.contacts",
+    "accord.warehouse",
+    "accord.tracking",
     "accord.web",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WarehouseConfig(AppConfig):
+    name = "accord.warehouse"
+    label = "warehouse"
