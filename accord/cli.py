@@ -13,6 +13,10 @@ from collections.abc import Sequence
 COMMAND_MODULES = [
     "accord.commands",
     "accord.accounts.commands",
+    "accord.contacts.commands",
+    "accord.warehouse.commands",
+    "accord.brand.commands",
+    "accord.crisis.commands",
 ]
 
 

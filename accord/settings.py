@@ -27,11 +27,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN)
     "huey.contrib.djhuey",
     "accord.accounts",
     "accord.contacts",
     "accord.warehouse",
     "accord.tracking",
+    "accord.brand",
     "accord.web",
 ]
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accord.web.urls")),
     path("", include("accord.contacts.urls")),
+    path("", include("accord.tracking.urls")),
+    path("", include("accord.brand.urls")),
 ]

@@ -175,9 +175,9 @@ def time_proselint(documents: Sequence[str]) -> tuple[Timing, str]:
     """Time proselint (all its default checks) on ``documents``; return its version too."""
     from importlib.metadata import version
 
-    from proselint.checks import __register__  # type: ignore[import-untyped]
-    from proselint.registry import CheckRegistry  # type: ignore[import-untyped]
-    from proselint.tools import LintFile  # type: ignore[import-untyped]
+    from proselint.checks import __register__
+    from proselint.registry import CheckRegistry
+    from proselint.tools import LintFile
 
     registry = CheckRegistry()
     if not registry.checks:  # proselint's command line registers its checks the same way

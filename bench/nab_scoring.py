@@ -23,7 +23,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 PROBATION_PERCENT = 0.15
@@ -254,7 +254,13 @@ def _load_series(root: Path, name: str, windows: list[list[str]]) -> LabelledSer
         next(handle)
         for line in handle:
             stamp, value = line.rstrip("\n").split(",")
-            timestamps.append(datetime.fromisoformat(stamp))
+            timestamps.append(_utc(stamp))
             values.append(float(value))
-    limits = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in windows)
+    limits = tuple((_utc(a), _utc(b)) for a, b in windows)
     return LabelledSeries(name, tuple(timestamps), tuple(values), limits)
+
+
+def _utc(text: str) -> datetime:
+    """Parse a NAB timestamp (naive, as the corpus writes them) as UTC."""
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

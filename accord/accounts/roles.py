@@ -36,17 +36,31 @@ class Perm(StrEnum):
     CONTACTS_ERASE = "contacts.erase"
     AUDIT_VIEW = "audit.view"
     WORKSPACE_MANAGE = "workspace.manage"
+    EVENTS_WRITE = "events.write"
+    ANALYTICS_VIEW = "analytics.view"
+    BRAND_VIEW = "brand.view"
+    BRAND_EDIT_GUIDE = "brand.edit_guide"
+    CONTENT_EDIT = "content.edit"
+    CONTENT_APPROVE = "content.approve"
 
 
 _EDITORS = {Perm.CONTACTS_VIEW, Perm.CONTACTS_EDIT}
+_WRITERS = {Perm.BRAND_VIEW, Perm.CONTENT_EDIT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.OWNER: frozenset(Perm),
-    Role.MARKETING: frozenset(_EDITORS | {Perm.CONTACTS_IMPORT, Perm.CONTACTS_EXPORT}),
-    Role.COMMUNICATION: frozenset(_EDITORS),
-    Role.BRAND_REVIEWER: frozenset({Perm.CONTACTS_VIEW}),
-    Role.CRISIS_LEAD: frozenset({Perm.CONTACTS_VIEW}),
-    Role.VIEWER: frozenset({Perm.CONTACTS_VIEW}),
+    Role.MARKETING: frozenset(
+        _EDITORS
+        | {Perm.CONTACTS_IMPORT, Perm.CONTACTS_EXPORT, Perm.EVENTS_WRITE, Perm.ANALYTICS_VIEW}
+        | _WRITERS
+    ),
+    Role.COMMUNICATION: frozenset(_EDITORS | {Perm.ANALYTICS_VIEW} | _WRITERS),
+    Role.BRAND_REVIEWER: frozenset(
+        {Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW}
+        | {Perm.BRAND_EDIT_GUIDE, Perm.CONTENT_APPROVE}
+    ),
+    Role.CRISIS_LEAD: frozenset({Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW}),
+    Role.VIEWER: frozenset({Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW}),
 }
 
 

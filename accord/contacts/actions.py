@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accord.accounts.access import WorkspaceAccess
@@ -26,6 +27,8 @@ from accord.contacts.models import (
     ConsentPurpose,
     Contact,
     ContactTag,
+    PropertyDefinition,
+    PropertyType,
     Tag,
     TimelineEntry,
 )
@@ -126,7 +129,7 @@ def _apply_fields(contact: Contact, fields: Mapping[str, Any]) -> list[str]:
 def update_contact(access: WorkspaceAccess, contact: Contact, values: Mapping[str, Any]) -> Contact:
     """Change some fields of a contact; ``tags`` replaces the tag set; properties merge."""
     access.require(Perm.CONTACTS_EDIT)
-    _check_workspace(access, contact)
+    _check_editable(access, contact)
     fields = clean_contact_fields(access.workspace, values, partial=True)
     if "email" in fields and fields["email"] != contact.email:
         taken = Contact.objects.filter(workspace=access.workspace, email=fields["email"])
@@ -167,7 +170,7 @@ def delete_contact(access: WorkspaceAccess, contact: Contact) -> None:
 def add_tags(access: WorkspaceAccess, contact: Contact, names: Iterable[str]) -> list[str]:
     """Add tags to a contact, keeping the ones it has; return its sorted tag names."""
     access.require(Perm.CONTACTS_EDIT)
-    _check_workspace(access, contact)
+    _check_editable(access, contact)
     tags = ensure_tags(contact.workspace_id, names)
     ContactTag.objects.bulk_create(
         [ContactTag(contact=contact, tag=t) for t in tags.values()], ignore_conflicts=True
@@ -204,7 +207,7 @@ def set_consent(
 ) -> Consent:
     """Record a consent decision for one purpose, with its source and proof, on the timeline."""
     access.require(Perm.CONTACTS_EDIT)
-    _check_workspace(access, contact)
+    _check_editable(access, contact)
     if purpose not in ConsentPurpose.values:
         raise ValidationError(
             {"purpose": f"Unknown purpose {purpose!r}; use one of {ConsentPurpose.values}."}
@@ -245,8 +248,8 @@ def merge_contacts(access: WorkspaceAccess, keep: Contact, duplicate: Contact) -
     Consent: for each purpose the most recent decision wins. The duplicate is deleted.
     """
     access.require(Perm.CONTACTS_EDIT)
-    _check_workspace(access, keep)
-    _check_workspace(access, duplicate)
+    _check_editable(access, keep)
+    _check_editable(access, duplicate)
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": "A contact cannot be merged into itself."})
     before = {"keep": contact_snapshot(keep), "duplicate": contact_snapshot(duplicate)}
@@ -349,6 +352,13 @@ def _check_workspace(access: WorkspaceAccess, contact: Contact) -> None:
         raise Contact.DoesNotExist("Contact not found in this workspace.")
 
 
+def _check_editable(access: WorkspaceAccess, contact: Contact) -> None:
+    """Refuse changes to an erased contact: personal data must not come back after erasure."""
+    _check_workspace(access, contact)
+    if contact.erased_at is not None:
+        raise ValidationError({"contact": "This contact was erased (GDPR) and cannot be changed."})
+
+
 # Re-exported so that callers import field helpers from actions alone.
 __all__ = [
     "add_tags",
@@ -364,3 +374,192 @@ __all__ = [
     "set_consent",
     "update_contact",
 ]
+
+
+# Companies, property definitions and timeline entries pushed by other tools -------------------
+
+COMPANY_LIMITS = {"name": 200, "domain": 200, "industry": 100, "city": 100, "country": 2}
+PROPERTY_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+TIMELINE_KIND = re.compile(r"[a-z0-9][a-z0-9_.:-]{0,49}")
+
+
+def _clean_company(values: Mapping[str, Any], *, partial: bool) -> dict[str, str]:
+    """Trim company fields and check them; raise one ValidationError naming every bad field."""
+    errors = {name: [f"Unknown field {name!r}."] for name in values if name not in COMPANY_LIMITS}
+    cleaned = {
+        name: " ".join(str(values[name] or "").split()) for name in COMPANY_LIMITS if name in values
+    }
+    for name, value in cleaned.items():
+        if len(value) > COMPANY_LIMITS[name]:
+            errors[name] = [f"{name} is longer than {COMPANY_LIMITS[name]} characters."]
+    if "country" in cleaned:
+        cleaned["country"] = cleaned["country"].upper()
+        if cleaned["country"] and not re.fullmatch(r"[A-Z]{2}", cleaned["country"]):
+            errors["country"] = ["Use a two-letter ISO country code such as FR."]
+    if (not partial or "name" in values) and not cleaned.get("name"):
+        errors["name"] = ["A company needs a name."]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _company_snapshot(company: Company) -> dict[str, str]:
+    return {name: getattr(company, name) for name in COMPANY_LIMITS}
+
+
+def _check_company_name(company: Company, name: str) -> None:
+    taken = Company.objects.filter(workspace_id=company.workspace_id, name__iexact=name)
+    if taken.exclude(pk=company.pk).exists():
+        raise ValidationError({"name": [f"A company named {name!r} already exists."]})
+
+
+def _save_company(company: Company, update_fields: list[str] | None = None) -> None:
+    """Save in a savepoint so that a concurrent duplicate name is a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            company.save(update_fields=update_fields)
+    except IntegrityError:
+        raise ValidationError(
+            {"name": [f"A company named {company.name!r} already exists."]}
+        ) from None
+
+
+def _check_company_workspace(access: WorkspaceAccess, company: Company) -> None:
+    if company.workspace_id != access.workspace.pk:
+        raise Company.DoesNotExist("Company not found in this workspace.")
+
+
+@transaction.atomic
+def create_company(access: WorkspaceAccess, values: Mapping[str, Any]) -> Company:
+    """Create a company; names are unique per workspace whatever their case."""
+    access.require(Perm.CONTACTS_EDIT)
+    company = Company(workspace=access.workspace, **_clean_company(values, partial=False))
+    _check_company_name(company, company.name)
+    _save_company(company)
+    after = _company_snapshot(company)
+    record_audit(access.actor, access.workspace, "company.create", company, None, after)
+    return company
+
+
+@transaction.atomic
+def update_company(access: WorkspaceAccess, company: Company, values: Mapping[str, Any]) -> Company:
+    """Change some fields of a company; nothing is written when nothing changes."""
+    access.require(Perm.CONTACTS_EDIT)
+    _check_company_workspace(access, company)
+    fields = _clean_company(values, partial=True)
+    if "name" in fields:
+        _check_company_name(company, fields["name"])
+    before = _company_snapshot(company)
+    changed = [name for name, value in fields.items() if getattr(company, name) != value]
+    if not changed:
+        return company
+    for name in changed:
+        setattr(company, name, fields[name])
+    _save_company(company, update_fields=[*changed, "updated_at"])
+    after = _company_snapshot(company)
+    record_audit(access.actor, access.workspace, "company.update", company, before, after)
+    return company
+
+
+@transaction.atomic
+def delete_company(access: WorkspaceAccess, company: Company) -> None:
+    """Delete a company; its contacts are kept, without a company."""
+    access.require(Perm.CONTACTS_EDIT)
+    _check_company_workspace(access, company)
+    before = _company_snapshot(company)
+    record_audit(access.actor, access.workspace, "company.delete", company, before, None)
+    company.delete()
+
+
+def _property_errors(
+    access: WorkspaceAccess, key: str, label: str, kind: str, choices: list[str]
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not PROPERTY_KEY.fullmatch(key):
+        errors["key"] = ["Use 1–64 lower-case letters, digits or _, starting with a letter."]
+    elif PropertyDefinition.objects.filter(workspace=access.workspace, key=key).exists():
+        errors["key"] = [f"Property {key!r} is already defined."]
+    if not label or len(label) > 100:
+        errors["label"] = ["Give a label of 1–100 characters."]
+    if kind not in PropertyType.values:
+        errors["type"] = [f"Unknown type {kind!r}; use one of {PropertyType.values}."]
+    if kind == PropertyType.CHOICE and not choices:
+        errors["choices"] = ["A choice property needs its list of choices."]
+    elif kind != PropertyType.CHOICE and choices:
+        errors["choices"] = ["Only a choice property has choices."]
+    elif any(not c or len(c) > 100 for c in choices) or len(choices) > 200:
+        errors["choices"] = ["Give at most 200 choices of 1–100 characters each."]
+    return errors
+
+
+@transaction.atomic
+def define_property(
+    access: WorkspaceAccess,
+    key: str,
+    label: str,
+    kind: str = PropertyType.TEXT,
+    choices: Iterable[str] = (),
+) -> PropertyDefinition:
+    """Declare a custom contact property; a key is defined once per workspace."""
+    access.require(Perm.CONTACTS_EDIT)
+    label = " ".join(label.split())
+    unique_choices = list(dict.fromkeys(" ".join(c.split()) for c in choices))
+    errors = _property_errors(access, key, label, kind, unique_choices)
+    if errors:
+        raise ValidationError(errors)
+    definition = PropertyDefinition.objects.create(
+        workspace=access.workspace, key=key, label=label, type=kind, choices=unique_choices
+    )
+    after = {"key": key, "label": label, "type": kind, "choices": unique_choices}
+    record_audit(access.actor, access.workspace, "property.define", definition, None, after)
+    return definition
+
+
+@transaction.atomic
+def record_timeline_event(
+    access: WorkspaceAccess,
+    contact: Contact,
+    kind: str,
+    title: str,
+    *,
+    app: str = "api",
+    data: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    """Append an event another tool reports (a call, a ticket…) to a contact's timeline.
+
+    Not audited: it records a fact, it changes nothing. An erased contact takes no new events,
+    so that no personal data comes back through them.
+    """
+    access.require(Perm.CONTACTS_EDIT)
+    _check_workspace(access, contact)
+    errors: dict[str, list[str]] = {}
+    if contact.erased_at is not None:
+        errors["contact"] = ["This contact was erased; it takes no new events."]
+    if not TIMELINE_KIND.fullmatch(kind):
+        errors["kind"] = ["Use 1–50 lower-case letters, digits or _ . : - (e.g. ticket.opened)."]
+    if not title.strip() or len(title) > 300:
+        errors["title"] = ["Give a title of 1–300 characters."]
+    if not app.strip() or len(app) > 30:
+        errors["app"] = ["Give the reporting tool's name in 1–30 characters."]
+    if at is not None and timezone.is_naive(at):
+        errors["at"] = ["Give the time with its time zone."]
+    if errors:
+        raise ValidationError(errors)
+    label = access.actor.label
+    return append_timeline(
+        contact, kind, title.strip(), app=app.strip(), data=data, at=at, actor_label=label
+    )
+
+
+# The CSV import actions live in importing.py (with them this module would pass 800 lines);
+# they are re-exported here so that every write of the CRM is found in actions.
+from accord.contacts.importing import (  # noqa: E402
+    import_contacts as import_contacts,
+)
+from accord.contacts.importing import (  # noqa: E402
+    run_import_job as run_import_job,
+)
+from accord.contacts.importing import (  # noqa: E402
+    start_import as start_import,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accord.accounts.models import Workspace
 from accord.contacts.models import (
@@ -14,6 +14,7 @@ from accord.contacts.models import (
     Contact,
     ContactTag,
     ImportJob,
+    PropertyDefinition,
     Tag,
     TimelineEntry,
 )
@@ -133,3 +134,52 @@ def gdpr_export(contact: Contact) -> dict[str, Any]:
             for e in timeline(contact)
         ],
     }
+
+
+def search_contacts_with_tags(workspace: Workspace, flt: ContactFilter) -> QuerySet[Contact]:
+    """search_contacts with tags prefetched: a page costs two queries, whatever its size."""
+    return search_contacts(workspace, flt).prefetch_related("tags")
+
+
+def contact_or_none(workspace: Workspace, contact_id: int) -> Contact | None:
+    return Contact.objects.filter(workspace=workspace, pk=contact_id).first()
+
+
+def get_company(workspace: Workspace, company_id: int) -> Company:
+    """Return the company or raise Company.DoesNotExist (also for another workspace's id)."""
+    return Company.objects.get(workspace=workspace, pk=company_id)
+
+
+def search_companies(workspace: Workspace, q: str = "") -> QuerySet[Company]:
+    """The workspace's companies by name, those whose name contains ``q`` when given."""
+    companies = workspace_companies(workspace)
+    return companies.filter(name__icontains=q.strip()) if q.strip() else companies
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A tag and how many contacts carry it."""
+
+    name: str
+    contacts: int
+
+
+def tag_counts(workspace: Workspace) -> list[TagCount]:
+    """Every tag of the workspace with its number of contacts, by name (one query)."""
+    rows = (
+        Tag.objects.filter(workspace=workspace)
+        .annotate(count=Count("contacttag"))
+        .order_by("name")
+        .values_list("name", "count")
+    )
+    return [TagCount(name, count) for name, count in rows]
+
+
+def property_definitions(workspace: Workspace) -> QuerySet[PropertyDefinition]:
+    """The workspace's declared contact properties, by key."""
+    return PropertyDefinition.objects.filter(workspace=workspace).order_by("key")
+
+
+def get_import_job(workspace: Workspace, job_id: int) -> ImportJob:
+    """Return the import job or raise ImportJob.DoesNotExist (also for another workspace's)."""
+    return ImportJob.objects.get(workspace=workspace, pk=job_id)

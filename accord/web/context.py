@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accord.accounts import queries as account_queries
 from accord.accounts.models import User
-from accord.accounts.roles import Perm, role_has
+from accord.accounts.roles import ROLE_LABELS, Perm, Role, role_has
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ NAVIGATION: list[tuple[str, str | Promise, Perm]] = [
     ("social:calendar", _("Social"), Perm.CONTACTS_VIEW),
     ("listening:mentions", _("Listening"), Perm.CONTACTS_VIEW),
     ("crisis:alerts", _("Crisis room"), Perm.CONTACTS_VIEW),
-    ("brand:guide", _("Brand voice"), Perm.CONTACTS_VIEW),
+    ("brand:guide", _("Brand voice"), Perm.BRAND_VIEW),
     ("analytics:dashboard", _("Dashboard"), Perm.CONTACTS_VIEW),
     ("collab:tasks", _("Tasks"), Perm.CONTACTS_VIEW),
     ("web:audit", _("Audit log"), Perm.AUDIT_VIEW),
@@ -43,16 +43,25 @@ NAVIGATION: list[tuple[str, str | Promise, Perm]] = [
 
 
 def _items(request: HttpRequest, slug: str, role: str) -> list[NavItem]:
-    items = []
+    """Reachable entries; only the longest URL prefixing the path is active (Import in Contacts)."""
+    found = []
     for name, label, perm in NAVIGATION:
         if not role_has(role, perm):
             continue
         try:
-            url = reverse(name, kwargs={"slug": slug})
+            found.append((label, reverse(name, kwargs={"slug": slug})))
         except NoReverseMatch:
             continue
-        items.append(NavItem(label, url, request.path.startswith(url)))
-    return items
+    matching = [url for _label, url in found if request.path.startswith(url)]
+    active = max(matching, key=len, default="")
+    return [NavItem(label, url, url == active) for label, url in found]
+
+
+def _role_label(role: str) -> str | Promise:
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -75,5 +84,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "memberships": memberships,
         "current_workspace": current.workspace,
         "current_role": current.role,
+        "current_role_label": _role_label(current.role),
         "nav_items": _items(request, current.workspace.slug, current.role),
     }

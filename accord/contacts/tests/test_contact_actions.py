@@ -268,3 +268,20 @@ def test_gdpr_export_holds_everything_and_erasure_removes_all_pii(
     assert "alice@example.com" not in dumped
     assert "Durand" not in dumped
     assert Company.objects.filter(name="Atelier Nord").exists()  # the company is not personal data
+
+
+def test_an_erased_contact_cannot_get_personal_data_back(
+    owner_access: WorkspaceAccess, alice: Contact
+) -> None:
+    actions.erase_contact(owner_access, alice)
+
+    with pytest.raises(ValidationError):
+        actions.update_contact(owner_access, alice, {"first_name": "Alice"})
+    with pytest.raises(ValidationError):
+        actions.add_tags(owner_access, alice, ["vip"])
+    with pytest.raises(ValidationError):
+        actions.set_consent(owner_access, alice, "sms", True, source="phone")
+
+    alice.refresh_from_db()
+    assert alice.first_name == ""
+    assert queries.tag_names(alice) == []

@@ -1,0 +1,1 @@
+"""Crisis detection: streaming spike detection on mention and sentiment series, crisis mode."""

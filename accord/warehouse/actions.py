@@ -1,0 +1,399 @@
+"""Every write to the warehouse: ingestion into the inbox, flushing, compaction, retention, links.
+
+Ingestion is durable when ``ingest_events`` returns: the batch is committed to the inbox table in
+one transaction (on SQLite with ``synchronous=FULL``, so even a power cut keeps it). The flush
+moves inbox rows to the store and marks them only after the store has them, so a crash at any
+point leaves each event either still pending or already stored, and the next flush, which skips
+event ids the store already holds, neither loses nor duplicates it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accord.accounts.access import WorkspaceAccess
+from accord.accounts.actions import record_audit
+from accord.accounts.models import Workspace
+from accord.accounts.roles import Perm
+from accord.warehouse import store
+from accord.warehouse.backend import Sink, sink_for
+from accord.warehouse.config import warehouse_config
+from accord.warehouse.events import MAX_BATCH, Event, Invalid, parse_event
+from accord.warehouse.models import (
+    IdentityLink,
+    InboxEvent,
+    IngestionCounter,
+    Outcome,
+    WarehouseSettings,
+)
+
+MARK_CHUNK = 500
+MAX_ID_LENGTH = 200
+
+
+class BatchTooLarge(ValueError):
+    """More events in one call than MAX_BATCH."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why the event at ``index`` of a batch was refused (``reason`` is a stable code)."""
+
+    index: int
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of a batch: stored (``bots`` of them flagged), already known, refused."""
+
+    accepted: int
+    duplicates: int
+    bots: int
+    rejected: tuple[Rejection, ...]
+
+
+@dataclass(frozen=True)
+class FlushResult:
+    """Events moved to the warehouse, those it already held, and how many files were written."""
+
+    written: int
+    skipped_duplicates: int
+    files: int
+
+
+@dataclass(frozen=True)
+class CompactionResult:
+    days: int
+    files_before: int
+    files_after: int
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    retention_days: int
+    dropped_days: tuple[date, ...]
+
+
+def ingest_events(
+    workspace: Workspace,
+    events: Sequence[Any],
+    *,
+    source: str,
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> IngestResult:
+    """Validate a batch and store its good events durably before returning; bad ones are listed.
+
+    The same ``event_id`` twice (in the batch, or already received) is a duplicate, stored once.
+    An event whose user agent (its own ``user_agent`` field, else ``user_agent``) is a bot's is
+    stored with ``bot=True``: kept for the health panel, left out of analytics. Called inside an
+    outer transaction, durability waits for that transaction's commit.
+    Raises BatchTooLarge for more than MAX_BATCH events.
+    """
+    if len(events) > MAX_BATCH:
+        raise BatchTooLarge(f"At most {MAX_BATCH} events per batch, got {len(events)}.")
+    now = now or timezone.now()
+    parsed, rejected = _parse_all(events, now.astimezone(UTC), user_agent)
+    _sync_fully()
+    with transaction.atomic():
+        fresh, duplicates = _store(workspace, parsed, source, now)
+        _count_outcomes(workspace, now, fresh, duplicates, rejected)
+    bots = sum(1 for event in fresh if event.bot)
+    return IngestResult(len(fresh), duplicates, bots, tuple(rejected))
+
+
+def _parse_all(
+    events: Sequence[Any], now: datetime, user_agent: str
+) -> tuple[list[Event], list[Rejection]]:
+    parsed: list[Event] = []
+    rejected: list[Rejection] = []
+    for index, raw in enumerate(events):
+        try:
+            parsed.append(parse_event(raw, now, user_agent))
+        except Invalid as exc:
+            rejected.append(Rejection(index, exc.reason, exc.detail))
+    return parsed, rejected
+
+
+def _sync_fully() -> None:
+    """Make SQLite fsync its WAL at every commit of this connection (power-cut durability)."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=FULL")
+
+
+def _store(
+    workspace: Workspace, parsed: list[Event], source: str, now: datetime
+) -> tuple[list[Event], int]:
+    first: dict[Any, Event] = {}
+    for event in parsed:
+        first.setdefault(event.event_id, event)
+    unique = list(first.values())
+    known = set(
+        InboxEvent.objects.filter(
+            workspace=workspace, event_id__in=[event.event_id for event in unique]
+        ).values_list("event_id", flat=True)
+    )
+    fresh = [event for event in unique if event.event_id not in known]
+    # ignore_conflicts: a concurrent request storing the same id first makes this one a no-op.
+    InboxEvent.objects.bulk_create(
+        [_inbox_row(workspace, event, source, now) for event in fresh],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return fresh, len(parsed) - len(fresh)
+
+
+def _inbox_row(workspace: Workspace, event: Event, source: str, now: datetime) -> InboxEvent:
+    return InboxEvent(
+        workspace=workspace,
+        event_id=event.event_id,
+        ts=event.ts,
+        kind=event.kind,
+        contact_id=event.contact_id,
+        anonymous_id=event.anonymous_id,
+        session_id=event.session_id,
+        channel=event.channel,
+        utm_source=event.utm_source,
+        utm_medium=event.utm_medium,
+        utm_campaign=event.utm_campaign,
+        utm_content=event.utm_content,
+        utm_term=event.utm_term,
+        url=event.url,
+        referrer=event.referrer,
+        value=event.value,
+        currency=event.currency,
+        properties=dict(event.properties),
+        bot=event.bot,
+        source=source[:32],
+        received_at=now,
+    )
+
+
+def _count_outcomes(
+    workspace: Workspace,
+    now: datetime,
+    fresh: list[Event],
+    duplicates: int,
+    rejected: list[Rejection],
+) -> None:
+    counts: Counter[tuple[str, str]] = Counter()
+    counts[(Outcome.ACCEPTED, "")] = len(fresh)
+    counts[(Outcome.BOT, "")] = sum(1 for event in fresh if event.bot)
+    counts[(Outcome.DUPLICATE, "")] = duplicates
+    counts.update((Outcome.REJECTED, rejection.reason) for rejection in rejected)
+    day = now.astimezone(UTC).date()
+    for (outcome, reason), count in counts.items():
+        if count:
+            counter, _ = IngestionCounter.objects.get_or_create(
+                workspace=workspace, day=day, outcome=outcome, reason=reason
+            )
+            IngestionCounter.objects.filter(pk=counter.pk).update(count=F("count") + count)
+
+
+def stitch_identity(
+    workspace: Workspace,
+    anonymous_id: str,
+    contact_id: int,
+    *,
+    source: str = "tracking",
+    now: datetime | None = None,
+) -> IdentityLink:
+    """Record that ``anonymous_id`` is ``contact_id``; reads then give the contact its past events.
+
+    Linking an anonymous id again to another contact moves it (the latest identification wins).
+    Raises ValueError for an empty or over-long anonymous id or a non-positive contact id.
+    """
+    if not anonymous_id or len(anonymous_id) > MAX_ID_LENGTH:
+        raise ValueError("anonymous_id must hold 1 to 200 characters.")
+    if isinstance(contact_id, bool) or contact_id < 1:
+        raise ValueError("contact_id must be a positive integer.")
+    with transaction.atomic():
+        link, _ = IdentityLink.objects.update_or_create(
+            workspace=workspace,
+            anonymous_id=anonymous_id,
+            defaults={
+                "contact_id": contact_id,
+                "linked_at": now or timezone.now(),
+                "source": source[:32],
+            },
+        )
+    return link
+
+
+def stitch_identities(
+    workspace: Workspace, links: Mapping[str, int], *, source: str, now: datetime | None = None
+) -> int:
+    """Record many anonymous id → contact links at once (the demo); return how many are new."""
+    at = now or timezone.now()
+    with transaction.atomic():
+        known = set(
+            IdentityLink.objects.filter(workspace=workspace).values_list("anonymous_id", flat=True)
+        )
+        rows = [
+            IdentityLink(
+                workspace=workspace, anonymous_id=a, contact_id=c, linked_at=at, source=source
+            )
+            for a, c in links.items()
+            if a not in known
+        ]
+        IdentityLink.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+FLUSH_FIELDS = ("id", *store.EVENT_COLUMNS)
+
+
+def flush_inbox(workspace: Workspace, *, now: datetime | None = None) -> FlushResult:
+    """Move every pending inbox event of the workspace to the warehouse; return what moved.
+
+    Holds the workspace's writer lock. Each batch is written (one file per day) before its
+    rows are marked flushed; events whose id a day already holds are skipped, not rewritten.
+    """
+    config = warehouse_config()
+    sink = sink_for(config)
+    written = skipped = files = 0
+    with sink.lock(workspace.pk):
+        while True:
+            rows = list(
+                InboxEvent.objects.filter(workspace=workspace, flushed_at__isnull=True)
+                .order_by("id")
+                .values(*FLUSH_FIELDS)[: config.flush_batch]
+            )
+            if not rows:
+                break
+            batch = _write_batch(sink, workspace.pk, rows)
+            mark_flushed([row["id"] for row in rows], now or timezone.now())
+            written, skipped, files = (
+                written + batch.written,
+                skipped + batch.skipped_duplicates,
+                files + batch.files,
+            )
+    return FlushResult(written, skipped, files)
+
+
+def _write_batch(sink: Sink, workspace_id: int, rows: list[dict[str, Any]]) -> FlushResult:
+    by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_day[row["ts"].astimezone(UTC).date()].append(row)
+    written = skipped = files = 0
+    for day, day_rows in sorted(by_day.items()):
+        known = sink.known_ids(workspace_id, day)
+        fresh = [_flat(row) for row in day_rows if str(row["event_id"]) not in known]
+        skipped += len(day_rows) - len(fresh)
+        if fresh:
+            sink.write(workspace_id, day, store.events_table(fresh))
+            written, files = written + len(fresh), files + 1
+    return FlushResult(written, skipped, files)
+
+
+def _flat(row: Mapping[str, Any]) -> dict[str, Any]:
+    flat = dict(row)
+    flat["event_id"] = str(row["event_id"])
+    flat["properties"] = json.dumps(row["properties"] or {}, separators=(",", ":"))
+    return flat
+
+
+def mark_flushed(ids: Iterable[int], at: datetime) -> None:
+    """Mark inbox rows as stored in the warehouse (by exact id: ids may commit out of order)."""
+    chunk: list[int] = []
+    with transaction.atomic():
+        for row_id in ids:
+            chunk.append(row_id)
+            if len(chunk) == MARK_CHUNK:
+                InboxEvent.objects.filter(id__in=chunk).update(flushed_at=at)
+                chunk = []
+        if chunk:
+            InboxEvent.objects.filter(id__in=chunk).update(flushed_at=at)
+
+
+def purge_inbox(*, now: datetime | None = None) -> int:
+    """Delete inbox rows flushed longer ago than the deduplication window; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=warehouse_config().dedup_days)
+    deleted, _ = InboxEvent.objects.filter(flushed_at__lt=cutoff).delete()
+    return deleted
+
+
+def pending_workspace_ids() -> list[int]:
+    """Workspaces that have events waiting in the inbox."""
+    return sorted(
+        set(
+            InboxEvent.objects.filter(flushed_at__isnull=True).values_list(
+                "workspace_id", flat=True
+            )
+        )
+    )
+
+
+def compact_workspace(workspace: Workspace) -> CompactionResult:
+    """Merge each day's files into one (de-duplicated by event id); a no-op on remote backends."""
+    config = warehouse_config()
+    if not config.embedded:
+        return CompactionResult(0, 0, 0)
+    days = before = after = 0
+    with store.workspace_lock(config.root, workspace.pk):
+        store.remove_stale_temporaries(config.events_root, workspace.pk)
+        for day in store.stored_days(config.events_root, workspace.pk):
+            old, new = store.compact_day(config.events_root, workspace.pk, day)
+            days, before, after = days + (old != new), before + old, after + new
+    return CompactionResult(days, before, after)
+
+
+def retention_days(workspace: Workspace) -> int:
+    """The workspace's retention, else ACCORD_WAREHOUSE_RETENTION_DAYS (one query)."""
+    stored = (
+        WarehouseSettings.objects.filter(workspace=workspace)
+        .values_list("retention_days", flat=True)
+        .first()
+    )
+    return stored if stored is not None else warehouse_config().retention_days
+
+
+def apply_retention(workspace: Workspace, *, today: date | None = None) -> RetentionResult:
+    """Drop the days older than the workspace's retention; remote backends expire rows themselves.
+
+    With 30 days of retention on 2025-03-31, 2025-03-01 is kept and 2025-02-28 dropped.
+    """
+    config = warehouse_config()
+    keep = retention_days(workspace)
+    if not config.embedded:
+        return RetentionResult(keep, ())
+    cutoff = (today or timezone.now().astimezone(UTC).date()) - timedelta(days=keep)
+    with store.workspace_lock(config.root, workspace.pk):
+        dropped = store.drop_days_before(config.events_root, workspace.pk, cutoff)
+    return RetentionResult(keep, tuple(dropped))
+
+
+def set_retention(access: WorkspaceAccess, days: int) -> WarehouseSettings:
+    """Keep ``days`` days of events for the workspace (the next retention run applies it)."""
+    access.require(Perm.WORKSPACE_MANAGE)
+    if days < 1:
+        raise ValueError("Retention must be at least one day.")
+    with transaction.atomic():
+        settings, created = WarehouseSettings.objects.get_or_create(
+            workspace=access.workspace, defaults={"retention_days": days}
+        )
+        before = None if created else {"retention_days": settings.retention_days}
+        if not created:
+            settings.retention_days = days
+            settings.save(update_fields=["retention_days", "updated_at"])
+        record_audit(
+            access.actor,
+            access.workspace,
+            "warehouse.set_retention",
+            settings,
+            before,
+            {"retention_days": days},
+        )
+    return settings

@@ -1,0 +1,240 @@
+"""The event fact: its kinds, its fields, and the validator that says why one is refused."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+MAX_BATCH = 1_000
+MAX_BODY_BYTES = 10 * 1024 * 1024  # a full batch of events with the largest properties fits
+MAX_PROPERTIES_BYTES = 8 * 1024
+FUTURE_TOLERANCE = timedelta(days=1)
+MAX_AGE = timedelta(days=400)
+LONG_TEXT = 2048  # url, referrer, user_agent
+SHORT_TEXT = 200  # ids, channel, utm_*
+
+
+class EventKind(StrEnum):
+    PAGE_VIEW = "page_view"
+    CLICK = "click"
+    FORM_SUBMIT = "form_submit"
+    EMAIL_SENT = "email_sent"
+    EMAIL_OPENED = "email_opened"
+    EMAIL_CLICKED = "email_clicked"
+    EMAIL_BOUNCED = "email_bounced"
+    EMAIL_UNSUBSCRIBED = "email_unsubscribed"
+    SOCIAL_IMPRESSION = "social_impression"
+    SOCIAL_ENGAGEMENT = "social_engagement"
+    AD_IMPRESSION = "ad_impression"
+    AD_CLICK = "ad_click"
+    PURCHASE = "purchase"
+    CUSTOM = "custom"
+
+
+KINDS = frozenset(kind.value for kind in EventKind)
+TEXT_FIELDS = {
+    "anonymous_id": SHORT_TEXT,
+    "session_id": SHORT_TEXT,
+    "channel": SHORT_TEXT,
+    "utm_source": SHORT_TEXT,
+    "utm_medium": SHORT_TEXT,
+    "utm_campaign": SHORT_TEXT,
+    "utm_content": SHORT_TEXT,
+    "utm_term": SHORT_TEXT,
+    "url": LONG_TEXT,
+    "referrer": LONG_TEXT,
+    "user_agent": LONG_TEXT,
+}
+KNOWN_FIELDS = frozenset(
+    {"event_id", "ts", "kind", "contact_id", "value", "currency", "properties", *TEXT_FIELDS}
+)
+CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+BOT_AGENTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|headless|phantomjs|puppeteer|playwright|selenium|"
+    r"lighthouse|pingdom|uptime|monitor|curl/|wget/|python-|httpx|aiohttp|go-http-client|"
+    r"java/|okhttp|libwww|scrapy|facebookexternalhit|preview|validator|feedfetcher|archiver",
+    re.IGNORECASE,
+)
+CHANNEL_BY_KIND_PREFIX = {"email_": "email", "social_": "social", "ad_": "paid"}
+CHANNEL_BY_MEDIUM = {
+    "cpc": "paid",
+    "ppc": "paid",
+    "paid": "paid",
+    "display": "paid",
+    "email": "email",
+    "newsletter": "email",
+    "social": "social",
+    "organic": "search",
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One valid, normalised event: aware UTC ``ts``, lower-case ``channel``, upper ``currency``."""
+
+    event_id: uuid.UUID
+    ts: datetime
+    kind: str
+    contact_id: int | None = None
+    anonymous_id: str = ""
+    session_id: str = ""
+    channel: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    utm_content: str = ""
+    utm_term: str = ""
+    url: str = ""
+    referrer: str = ""
+    value: float | None = None
+    currency: str = ""
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    bot: bool = False
+
+
+class Invalid(ValueError):
+    """An event refused for ``reason`` (a stable code such as ``unknown_kind``)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def is_bot_agent(user_agent: str) -> bool:
+    """Tell whether a user agent names a crawler, a monitor, a script or a headless browser."""
+    return BOT_AGENTS.search(user_agent) is not None
+
+
+def parse_event(raw: Any, now: datetime, user_agent: str = "") -> Event:
+    """Validate one raw event and return it normalised; raise Invalid with the first reason.
+
+    ``user_agent`` applies when the event carries none (the tracking app passes the browser's).
+    """
+    if not isinstance(raw, Mapping):
+        raise Invalid("not_an_object", "An event must be a JSON object.")
+    unknown = sorted(set(raw) - KNOWN_FIELDS)
+    if unknown:
+        raise Invalid(
+            "unknown_field", f"Unknown field {unknown[0]!r}; put custom data in properties."
+        )
+    texts = {name: _text(raw, name, limit) for name, limit in TEXT_FIELDS.items()}
+    agent = texts.pop("user_agent") or user_agent
+    kind = _kind(raw.get("kind"))
+    value, currency = _money(raw.get("value"), raw.get("currency"))
+    texts["channel"] = texts["channel"].lower() or default_channel(kind, texts)
+    return Event(
+        event_id=_event_id(raw.get("event_id")),
+        ts=_timestamp(raw.get("ts"), now),
+        kind=kind,
+        contact_id=_contact_id(raw.get("contact_id")),
+        value=value,
+        currency=currency,
+        properties=_properties(raw.get("properties")),
+        bot=bool(agent) and is_bot_agent(agent),
+        **texts,
+    )
+
+
+def default_channel(kind: str, texts: Mapping[str, str]) -> str:
+    """Pick a channel for an event that names none: from its kind, its utm_medium, its referrer."""
+    for prefix, channel in CHANNEL_BY_KIND_PREFIX.items():
+        if kind.startswith(prefix):
+            return channel
+    medium = texts.get("utm_medium", "").lower()
+    if medium:
+        return CHANNEL_BY_MEDIUM.get(medium, "referral")
+    return "referral" if texts.get("referrer") else "direct"
+
+
+def _text(raw: Mapping[str, Any], name: str, limit: int) -> str:
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid("bad_field_type", f"{name} must be a string.")
+    if len(value) > limit:
+        raise Invalid("field_too_long", f"{name} is longer than {limit} characters.")
+    return value.strip()
+
+
+def _event_id(value: Any) -> uuid.UUID:
+    if value is None or value == "":
+        raise Invalid("missing_event_id", "event_id is required (a UUID, the idempotency key).")
+    if not isinstance(value, str):
+        raise Invalid("bad_event_id", "event_id must be a UUID string.")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Invalid("bad_event_id", f"event_id {value[:40]!r} is not a UUID.") from None
+
+
+def _timestamp(value: Any, now: datetime) -> datetime:
+    if value is None or value == "":
+        raise Invalid("missing_ts", "ts is required (ISO 8601 with a time zone).")
+    if not isinstance(value, str):
+        raise Invalid("bad_ts", "ts must be an ISO 8601 string.")
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid("bad_ts", f"ts {value[:40]!r} is not ISO 8601.") from None
+    if ts.tzinfo is None:
+        raise Invalid("ts_without_timezone", "ts must carry a time zone (e.g. Z or +01:00).")
+    if ts > now + FUTURE_TOLERANCE:
+        raise Invalid("ts_in_future", "ts is more than one day in the future.")
+    if ts < now - MAX_AGE:
+        raise Invalid("ts_too_old", f"ts is more than {MAX_AGE.days} days in the past.")
+    return ts.astimezone(now.tzinfo)
+
+
+def _kind(value: Any) -> str:
+    if value is None or value == "":
+        raise Invalid("missing_kind", "kind is required.")
+    if not isinstance(value, str) or value not in KINDS:
+        shown = str(value)[:40]
+        raise Invalid("unknown_kind", f"kind {shown!r} is not one of {', '.join(sorted(KINDS))}.")
+    return value
+
+
+def _contact_id(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid("bad_contact_id", "contact_id must be a positive integer.")
+    return value
+
+
+def _money(value: Any, currency: Any) -> tuple[float | None, str]:
+    if currency is not None and (not isinstance(currency, str) or not CURRENCY.match(currency)):
+        raise Invalid("bad_currency", "currency must be an ISO 4217 code of three letters.")
+    code = currency.upper() if isinstance(currency, str) else ""
+    if value is None:
+        return None, code
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Invalid("bad_value", "value must be a finite number.")
+    return float(value), code
+
+
+def _properties(value: Any) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise Invalid("properties_not_object", "properties must be a JSON object.")
+    try:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        raise Invalid("properties_not_json", "properties must hold JSON values only.") from None
+    size = len(text.encode("utf-8"))
+    if size > MAX_PROPERTIES_BYTES:
+        raise Invalid(
+            "properties_too_large",
+            f"properties take {size} bytes (at most {MAX_PROPERTIES_BYTES}).",
+        )
+    return dict(value)

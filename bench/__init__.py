@@ -1,0 +1,1 @@
+"""Reproducible benchmarks, one script per figure, JSON results."""
