@@ -39,6 +39,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("demo", help="Build the demo company, then serve it.")
     p.add_argument("--contacts", type=int, default=5000)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--events", type=int, default=1_000_000, help="Warehouse events to generate.")
     p.add_argument("--no-serve", action="store_true")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -130,9 +131,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     migrate()
     from accord.demo import build_demo
 
-    demo = build_demo(contacts=args.contacts, seed=args.seed)
+    demo = build_demo(contacts=args.contacts, seed=args.seed, events=args.events)
     url = f"http://{args.host}:{args.port}/"
     print(f"Demo company: {demo.workspace_name} (workspace: {demo.workspace_slug})")
+    print(f"{demo.contacts} contacts, {demo.events} events in the warehouse")
     print(f"Sign in at {url} as {demo.username} / {demo.password}", flush=True)
     if args.no_serve:
         return 0

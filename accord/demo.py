@@ -37,6 +37,7 @@ class DemoCompany:
     username: str
     password: str
     contacts: int
+    events: int
 
 
 def _team(workspace: Workspace, owner: User) -> list[User]:
@@ -74,10 +75,15 @@ def _workspace_and_team() -> tuple[Workspace, list[User]]:
     return workspace, _team(workspace, owner)
 
 
-def build_demo(contacts: int = 5000, seed: int = 42) -> DemoCompany:
-    """Create (or complete) the demo workspace, its team and its CRM data."""
+def build_demo(contacts: int = 5000, seed: int = 42, events: int = 1_000_000) -> DemoCompany:
+    """Create (or complete) the demo workspace: team, CRM, 12 months of events, style guide."""
+    from accord.brand.demo import build_demo_brand
     from accord.contacts.demo import build_demo_contacts
+    from accord.warehouse.demo import build_demo_events
 
     workspace, team = _workspace_and_team()
     count = build_demo_contacts(workspace, team, contacts=contacts, seed=seed)
-    return DemoCompany(WORKSPACE_SLUG, WORKSPACE_NAME, OWNER_USERNAME, DEMO_PASSWORD, count)
+    contact_ids = list(workspace.contacts.order_by("pk").values_list("pk", flat=True))
+    stored = build_demo_events(workspace, contact_ids, seed, events) if events else 0
+    build_demo_brand(workspace, team, seed)
+    return DemoCompany(WORKSPACE_SLUG, WORKSPACE_NAME, OWNER_USERNAME, DEMO_PASSWORD, count, stored)

@@ -342,9 +342,17 @@ def erase_contact(access: WorkspaceAccess, contact: Contact) -> Contact:
     TimelineEntry.objects.filter(contact=contact).update(title="(erased)", data={}, actor_label="")
     # Earlier audit rows held snapshots with PII; the erasure row holds only the fact.
     scrub_audit(access.workspace, "Contact", str(contact.pk))
+    _scrub_other_apps(contact)
     record_audit(access.actor, access.workspace, "contact.erase", contact, None, {"erased": True})
     append_timeline(contact, "contact.erased", "(erased)")
     return contact
+
+
+def _scrub_other_apps(contact: Contact) -> None:
+    """Ask every app that keeps personal data about a contact to remove it (GDPR erasure)."""
+    from accord.tracking.actions import scrub_submissions  # tracking builds on contacts
+
+    scrub_submissions(contact)
 
 
 def _check_workspace(access: WorkspaceAccess, contact: Contact) -> None:

@@ -94,7 +94,7 @@ def import_jobs(workspace: Workspace) -> QuerySet[ImportJob]:
 
 
 def gdpr_export(contact: Contact) -> dict[str, Any]:
-    """Everything Accord knows about a contact, as JSON-ready data (four queries)."""
+    """Everything Accord knows about a contact, as JSON-ready data (five queries)."""
     return {
         "contact": {
             "id": contact.pk,
@@ -133,7 +133,25 @@ def gdpr_export(contact: Contact) -> dict[str, Any]:
             }
             for e in timeline(contact)
         ],
+        "form_submissions": _form_submissions(contact),
     }
+
+
+def _form_submissions(contact: Contact) -> list[dict[str, Any]]:
+    from accord.tracking.queries import submissions_of  # tracking builds on contacts
+
+    return [
+        {
+            "form": s.form.name,
+            "at": s.at.isoformat(),
+            "language": s.language,
+            "consent_given": s.consent_given,
+            "consent_text": s.consent_text,
+            "user_agent": s.user_agent,
+            "ip_hash": s.ip_hash,
+        }
+        for s in submissions_of(contact)
+    ]
 
 
 def search_contacts_with_tags(workspace: Workspace, flt: ContactFilter) -> QuerySet[Contact]:

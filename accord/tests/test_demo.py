@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+
+from accord.accounts.models import Membership
+from accord.brand.models import StyleGuide
+from accord.contacts.models import Contact
+from accord.demo import DEMO_PASSWORD, WORKSPACE_SLUG, build_demo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_company_is_complete_and_rebuilding_it_duplicates_nothing() -> None:
+    first = build_demo(contacts=60, seed=7, events=3000)
+    second = build_demo(contacts=60, seed=7, events=3000)
+
+    assert (first.workspace_slug, first.contacts, first.events) == (WORKSPACE_SLUG, 60, 3000)
+    assert (second.contacts, second.events) == (60, 3000)
+    assert Contact.objects.filter(workspace__slug=WORKSPACE_SLUG).count() == 60
+    assert authenticate(username=first.username, password=DEMO_PASSWORD) is not None
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {
+        "owner",
+        "marketing",
+        "communication",
+        "brand_reviewer",
+        "crisis_lead",
+        "viewer",
+    }
+    assert StyleGuide.objects.filter(workspace__slug=WORKSPACE_SLUG).count() == 1
