@@ -79,7 +79,10 @@ class PropertyDefinition(models.Model):
 class Contact(models.Model):
     """A person; ``email`` is stored lower-cased, so uniqueness is case-insensitive."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    # Indexed by the (workspace, email) unique constraint; a lone FK index would only slow writes.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="contacts", db_index=False
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.CharField(max_length=254)
     first_name = models.CharField(max_length=100, blank=True)
@@ -119,7 +122,7 @@ class Contact(models.Model):
 
 
 class ContactTag(models.Model):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_index=False)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
 
     class Meta:
@@ -141,7 +144,9 @@ class ConsentPurpose(models.TextChoices):
 class Consent(models.Model):
     """The current consent of a contact for one purpose; each change is also on the timeline."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="consents")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="consents", db_index=False
+    )
     purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
     granted = models.BooleanField()
     at = models.DateTimeField()
@@ -162,7 +167,9 @@ class TimelineEntry(models.Model):
     """Something that happened to a contact; every app appends here through contacts.actions."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="timeline")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="timeline", db_index=False
+    )
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=50)
     app = models.CharField(max_length=30, default="contacts")
