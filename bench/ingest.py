@@ -13,20 +13,35 @@ files (identity stitching and bot filtering included). Baseline, same events: th
 ``GROUP BY`` through the Django ORM on the operational SQLite database (no stitching, so less
 work than Accord does).
 
+Figures 3 and 4, ``http_batch_events`` and ``http_single_event_requests``: the batch API over
+HTTP on loopback. ``accord serve --no-worker`` runs in a subprocess on a free 127.0.0.1 port with
+its own ACCORD_HOME (SQLite, per-token rate limit raised for the run); 2 threads, each with one
+keep-alive ``http.client`` connection, POST batches of 1,000 events (events/s sustained, target
+50,000/s), then one event per request (requests/s, target 2,000/s), bounded in count and time.
+Baseline, same run and same events: ``InboxEvent.objects.create`` once per event through the
+Django ORM into SQLite (what a plain Django endpoint storing each hit would do).
+
 Usage: python bench/ingest.py [--quick] [--events N] [--baseline-events N] [--query-events N]
+                              [--http-events N]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
 import random
+import socket
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,15 +59,15 @@ NOW = datetime(2025, 3, 14, 12, tzinfo=UTC)
 KINDS = ("page_view", "page_view", "page_view", "click", "form_submit", "purchase")
 
 
-def make_events(count: int, seed: int) -> list[dict[str, Any]]:
-    """Browser-like events over the last day, deterministic for a seed."""
+def make_events(count: int, seed: int, now: datetime = NOW) -> list[dict[str, Any]]:
+    """Browser-like events over the day before ``now``, deterministic for a seed."""
     rng = random.Random(seed)
     events = []
     for i in range(count):
         kind = KINDS[i % len(KINDS)]
         event: dict[str, Any] = {
             "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            "ts": (NOW - timedelta(seconds=rng.randrange(86_400))).isoformat(),
+            "ts": (now - timedelta(seconds=rng.randrange(86_400))).isoformat(),
             "kind": kind,
             "anonymous_id": f"v-{rng.randrange(count // 5 + 1)}",
             "session_id": f"s-{i // 4}",
@@ -179,6 +194,165 @@ def bench_query(count: int) -> dict[str, Any]:
     return result
 
 
+HTTP_THREADS = 2
+HTTP_SECONDS = 20.0  # each HTTP loop stops after this long, whatever is left
+
+
+def _server_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCORD_", "DATABASE_URL"))}
+    env.update(
+        ACCORD_HOME=str(home),
+        ACCORD_API_RATE_LIMIT="1000000000",
+        DJANGO_SETTINGS_MODULE="accord.settings",
+    )
+    return env
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "accord.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
+@contextmanager
+def accord_server() -> Iterator[tuple[int, str]]:
+    """Run ``accord serve --no-worker`` on a free loopback port; yield (port, token secret)."""
+    env = _server_env(HOME / "server")
+    _cli(env, "migrate")
+    _cli(env, "workspace", "create", "http", "--name", "HTTP")
+    secret = _cli(env, "tokens", "create", "--workspace", "http", "--name", "bench")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "accord.cli", "serve", "--no-worker", "--port", str(port)]
+    server = subprocess.Popen(  # noqa: S603
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_until_up(port)
+        yield port, secret.strip().splitlines()[-1]
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_up(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("accord serve did not start within 60 s")
+
+
+def _post_all(port: int, secret: str, bodies: list[bytes], accepted: list[int]) -> None:
+    """POST each body on one keep-alive connection; append the events each 200 accepted."""
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    deadline = time.monotonic() + HTTP_SECONDS
+    try:
+        for body in bodies:
+            if time.monotonic() > deadline:
+                break
+            connection.request("POST", "/api/v1/events", body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"POST /api/v1/events: {response.status} {payload[:200]!r}")
+            accepted.append(json.loads(payload)["accepted"])
+    finally:
+        connection.close()
+
+
+def _http_run(port: int, secret: str, bodies: list[bytes]) -> tuple[int, int, float]:
+    """Spread the bodies over HTTP_THREADS connections; return (requests, events, seconds)."""
+    shares = [bodies[i::HTTP_THREADS] for i in range(HTTP_THREADS)]
+    results: list[list[int]] = [[] for _ in shares]
+    threads = [
+        threading.Thread(target=_post_all, args=(port, secret, share, result))
+        for share, result in zip(shares, results, strict=True)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return sum(len(r) for r in results), sum(sum(r) for r in results), seconds
+
+
+def _orm_creates_per_s(events: list[dict[str, Any]]) -> float:
+    """Baseline: one ``InboxEvent.objects.create`` per event (autocommit) into SQLite."""
+    from accord.warehouse.models import InboxEvent
+
+    workspace = _workspace("orm")
+    started = time.perf_counter()
+    for event in events:
+        InboxEvent.objects.create(
+            workspace=workspace,
+            event_id=event["event_id"],
+            ts=datetime.fromisoformat(event["ts"]),
+            kind=event["kind"],
+            anonymous_id=event["anonymous_id"],
+            session_id=event["session_id"],
+            url=event["url"],
+            utm_source=event["utm_source"],
+            utm_medium=event["utm_medium"],
+            utm_campaign=event["utm_campaign"],
+            value=event.get("value"),
+            currency=event.get("currency", ""),
+            source="bench",
+            received_at=NOW,
+        )
+    return len(events) / (time.perf_counter() - started)
+
+
+def bench_http(count: int, single: int, baseline_count: int) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    events = make_events(count + single, seed=3, now=now)
+    batches = [json.dumps({"events": events[i : i + 1000]}).encode() for i in range(0, count, 1000)]
+    singles = [json.dumps({"events": [e]}).encode() for e in events[count:]]
+    baseline = _orm_creates_per_s(make_events(baseline_count, seed=4, now=now))
+    with accord_server() as (port, secret):
+        requests, accepted, seconds = _http_run(port, secret, batches)
+        one_requests, _, one_seconds = _http_run(port, secret, singles)
+    params = {
+        "events_sent": requests * 1000,
+        "events_accepted": accepted,
+        "batch": 1000,
+        "threads": HTTP_THREADS,
+        "seconds": round(seconds, 2),
+        "server": "accord serve --no-worker (uvicorn), SQLite, 127.0.0.1 keep-alive",
+        "baseline_events": baseline_count,
+        "target": "50,000 events/s",
+        "machine": MACHINE,
+    }
+    base = ("Django ORM Model.objects.create per event, SQLite", baseline)
+    one_params = {
+        "requests": one_requests,
+        "threads": HTTP_THREADS,
+        "seconds": round(one_seconds, 2),
+        "target": "2,000 requests/s",
+        "machine": MACHINE,
+    }
+    return [
+        figure("http_batch_events", params, accepted / seconds, "events/s", base),
+        figure("http_single_event_requests", one_params, one_requests / one_seconds, "req/s", base),
+    ]
+
+
 def _best_of(run: Any, times: int = 3) -> tuple[float, list[Any]]:
     """The fastest of ``times`` runs (the first warms caches and imports) and its rows."""
     best, rows = float("inf"), list[Any]()
@@ -208,10 +382,13 @@ def main() -> int:
     parser.add_argument("--events", type=int)
     parser.add_argument("--baseline-events", type=int)
     parser.add_argument("--query-events", type=int)
+    parser.add_argument("--http-events", type=int)
     args = parser.parse_args()
     count = args.events or (20_000 if args.quick else 200_000)
     baseline_count = args.baseline_events or (500 if args.quick else 5_000)
     query_count = args.query_events or (50_000 if args.quick else 1_000_000)
+    http_count = args.http_events or (20_000 if args.quick else 400_000)
+    single_count = 1_000 if args.quick else 10_000
 
     import django
 
@@ -221,6 +398,7 @@ def main() -> int:
 
     migrate()
     figures = [bench_ingest(count, baseline_count), bench_query(query_count)]
+    figures += bench_http(http_count, single_count, baseline_count)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     for item in figures:

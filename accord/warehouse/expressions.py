@@ -133,3 +133,9 @@ def daily_sessions(visits: Table, gap_seconds: int = SESSION_GAP_SECONDS) -> Tab
 def kind_counts(events: Table) -> Table:
     """Distinct events per kind over every stored event, bots included, ordered by kind."""
     return events.group_by("kind").aggregate(events=events.event_id.nunique()).order_by("kind")
+
+
+def monthly_visitors(visits: Table) -> Table:
+    """Distinct visitors per calendar month (``month`` is its first day), ordered by month."""
+    dated = visits.mutate(month=visits.ts.truncate("M").date())
+    return dated.group_by("month").aggregate(visitors=dated.person.nunique()).order_by("month")

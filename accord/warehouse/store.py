@@ -51,6 +51,8 @@ EVENT_SCHEMA = pa.schema(
 EVENT_COLUMNS = tuple(EVENT_SCHEMA.names)
 PART_GLOB = "part-*.parquet"
 STALE_TEMP_SECONDS = 3600
+# Test-only fault injection: "before-rename" or "after-rename" makes write_part die hard there.
+FAULT_ENV = "ACCORD_FAULT_AFTER_PARQUET_WRITE"
 
 
 def workspace_dir(events_root: Path, workspace_id: int) -> Path:
@@ -99,6 +101,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _fault_point(point: str) -> None:
+    """Kill the process at ``point`` when FAULT_ENV names it (crash tests only; never set)."""
+    if os.environ.get(FAULT_ENV) == point:
+        os._exit(137)
+
+
 def publish(temporary: Path, final: Path) -> None:
     """Move a fully written file into place atomically; the rename is the commit point."""
     os.replace(temporary, final)
@@ -121,7 +129,9 @@ def write_part(
     if durable:
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
+    _fault_point("before-rename")
     publish(temporary, final)
+    _fault_point("after-rename")
     if durable:
         _fsync_dir(folder)
     return final
