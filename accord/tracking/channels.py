@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from accord.warehouse.events import is_bot_agent
+
 SEARCH_HOSTS = re.compile(
     r"(^|\.)(google|bing|duckduckgo|qwant|ecosia|yahoo|yandex|baidu|startpage|lilo|"
     r"search\.brave|kagi|ask|naver|seznam)\.[a-z.]+$"
@@ -27,21 +29,13 @@ SOCIAL_MEDIUMS = frozenset({"social", "social-network", "social_network", "sm", 
 EMAIL_MEDIUMS = frozenset({"email", "e-mail", "e_mail", "newsletter", "mail"})
 CLICK_IDS = ("gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid", "li_fat_id")
 
-BOT_AGENTS = re.compile(
-    r"bot\b|bot/|crawl|spider|slurp|headless|phantomjs|puppeteer|playwright|selenium|"
-    r"lighthouse|pingdom|uptime|monitor|curl/|wget/|python-|httpx|aiohttp|go-http-client|"
-    r"java/|okhttp|libwww|scrapy|facebookexternalhit|embedly|quora link preview|"
-    r"preview|validator|feedfetcher|archiver|bingpreview|mediapartners",
-    re.IGNORECASE,
-)
-
 
 def is_bot(user_agent: str) -> bool:
     """Tell whether a user agent is a crawler, a monitor, a script or a headless browser.
 
     An empty user agent counts as a bot: every real browser sends one.
     """
-    return not user_agent.strip() or BOT_AGENTS.search(user_agent) is not None
+    return not user_agent.strip() or is_bot_agent(user_agent)
 
 
 def host_of(url: str) -> str:

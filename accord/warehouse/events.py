@@ -59,7 +59,8 @@ CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 BOT_AGENTS = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|headless|phantomjs|puppeteer|playwright|selenium|"
     r"lighthouse|pingdom|uptime|monitor|curl/|wget/|python-|httpx|aiohttp|go-http-client|"
-    r"java/|okhttp|libwww|scrapy|facebookexternalhit|preview|validator|feedfetcher|archiver",
+    r"java/|okhttp|libwww|scrapy|facebookexternalhit|embedly|quora link preview|"
+    r"preview|validator|feedfetcher|archiver|bingpreview|mediapartners",
     re.IGNORECASE,
 )
 CHANNEL_BY_KIND_PREFIX = {"email_": "email", "social_": "social", "ad_": "paid"}
