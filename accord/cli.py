@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "accord.warehouse.commands",
     "accord.brand.commands",
     "accord.crisis.commands",
+    "accord.listening.commands",
 ]
 
 

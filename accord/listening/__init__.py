@@ -1,0 +1,1 @@
+"""Listening: mention sources, sentiment and language detection, reputation index."""
