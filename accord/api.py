@@ -277,3 +277,15 @@ api.add_router("/", contacts_router)
 from accord.warehouse.api import router as warehouse_router  # noqa: E402
 
 api.add_router("/", warehouse_router)
+
+from accord.segments.api import router as segments_router  # noqa: E402
+
+api.add_router("/", segments_router)
+
+from accord.listening.api import router as listening_router  # noqa: E402
+
+api.add_router("/", listening_router)
+
+from accord.crisis.api import router as crisis_router  # noqa: E402
+
+api.add_router("/", crisis_router)

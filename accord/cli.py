@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "accord.contacts.commands",
     "accord.warehouse.commands",
     "accord.brand.commands",
+    "accord.segments.commands",
     "accord.crisis.commands",
     "accord.listening.commands",
 ]

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import plotly
 from django.utils.translation import gettext_lazy as _
 
 from accord.environment import accord_home, env_bool, env_int, env_str, secret_key
@@ -34,6 +35,9 @@ INSTALLED_APPS = [
     "accord.warehouse",
     "accord.tracking",
     "accord.brand",
+    "accord.segments",
+    "accord.listening",
+    "accord.crisis",
     "accord.web",
 ]
 
@@ -137,6 +141,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = ACCORD_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Charts: plotly's own bundled JS, served from the installed package as /static/plotly/plotly.min.js
+STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = ACCORD_HOME / "media"

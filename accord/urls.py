@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("accord.contacts.urls")),
     path("", include("accord.tracking.urls")),
     path("", include("accord.brand.urls")),
+    path("", include("accord.segments.urls")),
+    path("", include("accord.listening.urls")),
+    path("", include("accord.crisis.urls")),
 ]

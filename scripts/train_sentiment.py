@@ -1,4 +1,4 @@
-"""Train the listening models shipped in accord/listening/models/ from public data.
+"""Train the listening models shipped in accord/listening/weights/ from public data.
 
 Writes ``sentiment.npz.gz`` (from the training parts of the sentiment corpora, see
 ``accord.listening.corpora`` for the splits) and ``language.npz.gz`` (from langdetect's

@@ -1,7 +1,7 @@
 """Read and write the gzipped numpy archives the listening models ship in.
 
 A model is a ``.npz`` archive (arrays only, no pickles) compressed with gzip into
-``accord/listening/models/<name>.npz.gz``, so the package-data globs pick it up. Writing is
+``accord/listening/weights/<name>.npz.gz``, so the package-data globs pick it up. Writing is
 byte-for-byte reproducible: the gzip header carries no timestamp.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 Arrays = dict[str, npt.NDArray[np.generic]]
-MODELS = Path(__file__).resolve().parent / "models"
+MODELS = Path(__file__).resolve().parent / "weights"
 
 
 def save(path: Path, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
@@ -37,5 +37,5 @@ def load_bytes(data: bytes) -> Arrays:
 
 def load(name: str) -> Arrays:
     """Return the arrays of the shipped model ``name`` (e.g. ``"sentiment"``)."""
-    resource = files("accord.listening.models").joinpath(f"{name}.npz.gz")
+    resource = files("accord.listening.weights").joinpath(f"{name}.npz.gz")
     return load_bytes(resource.read_bytes())

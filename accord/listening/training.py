@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression
 
 from accord.listening import corpora, lexicons
 from accord.listening.corpora import NEGATIVE, NEUTRAL, POSITIVE, Corpus, Example

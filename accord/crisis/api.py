@@ -1,0 +1,5 @@
+"""Crisis API."""
+
+from ninja import Router
+
+router: Router = Router(tags=["crisis"])

@@ -1,0 +1,5 @@
+"""Listening API."""
+
+from ninja import Router
+
+router: Router = Router(tags=["listening"])

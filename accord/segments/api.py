@@ -1,0 +1,5 @@
+"""Segments API."""
+
+from ninja import Router
+
+router: Router = Router(tags=["segments"])
