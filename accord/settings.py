@@ -152,6 +152,20 @@ SESSION_COOKIE_SECURE = env_bool("ACCORD_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# Outgoing email (alerts, later campaigns): any SMTP server; console output when no host is set.
+EMAIL_HOST = env_str("ACCORD_EMAIL_HOST", "")
+EMAIL_PORT = env_int("ACCORD_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("ACCORD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ACCORD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ACCORD_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("ACCORD_EMAIL_FROM", "accord@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
 ACCORD_API_RATE_LIMIT = env_int("ACCORD_API_RATE_LIMIT", 600)  # requests per minute per token
 ACCORD_LOGIN_RATE_LIMIT = env_int("ACCORD_LOGIN_RATE_LIMIT", 10)  # attempts per minute per IP
 ACCORD_IMPORT_DIR = ACCORD_HOME / "imports"

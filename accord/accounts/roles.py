@@ -42,10 +42,19 @@ class Perm(StrEnum):
     BRAND_EDIT_GUIDE = "brand.edit_guide"
     CONTENT_EDIT = "content.edit"
     CONTENT_APPROVE = "content.approve"
+    SEGMENTS_EDIT = "segments.edit"
+    LISTENING_VIEW = "listening.view"
+    LISTENING_MANAGE = "listening.manage"  # queries and sources
+    MENTIONS_TRIAGE = "mentions.triage"  # tag, assign, reply, mark spam
+    CRISIS_VIEW = "crisis.view"
+    CRISIS_ACK = "crisis.ack"  # acknowledge an alert
+    CRISIS_MANAGE = "crisis.manage"  # alert delivery settings, planned launches
 
 
 _EDITORS = {Perm.CONTACTS_VIEW, Perm.CONTACTS_EDIT}
 _WRITERS = {Perm.BRAND_VIEW, Perm.CONTENT_EDIT}
+_WATCHERS = {Perm.LISTENING_VIEW, Perm.CRISIS_VIEW}
+_RESPONDERS = _WATCHERS | {Perm.MENTIONS_TRIAGE, Perm.CRISIS_ACK}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.OWNER: frozenset(Perm),
@@ -53,14 +62,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         _EDITORS
         | {Perm.CONTACTS_IMPORT, Perm.CONTACTS_EXPORT, Perm.EVENTS_WRITE, Perm.ANALYTICS_VIEW}
         | _WRITERS
+        | {Perm.SEGMENTS_EDIT, Perm.MENTIONS_TRIAGE}
+        | _WATCHERS
     ),
-    Role.COMMUNICATION: frozenset(_EDITORS | {Perm.ANALYTICS_VIEW} | _WRITERS),
+    Role.COMMUNICATION: frozenset(
+        _EDITORS
+        | {Perm.ANALYTICS_VIEW}
+        | _WRITERS
+        | _RESPONDERS
+        | {Perm.LISTENING_MANAGE, Perm.CRISIS_MANAGE}
+    ),
     Role.BRAND_REVIEWER: frozenset(
         {Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW}
         | {Perm.BRAND_EDIT_GUIDE, Perm.CONTENT_APPROVE}
+        | _WATCHERS
     ),
-    Role.CRISIS_LEAD: frozenset({Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW}),
-    Role.VIEWER: frozenset({Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW}),
+    Role.CRISIS_LEAD: frozenset(
+        {Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW}
+        | _RESPONDERS
+        | {Perm.LISTENING_MANAGE, Perm.CRISIS_MANAGE}
+    ),
+    Role.VIEWER: frozenset({Perm.CONTACTS_VIEW, Perm.ANALYTICS_VIEW, Perm.BRAND_VIEW} | _WATCHERS),
 }
 
 
