@@ -3,7 +3,10 @@
 Every function takes Ibis tables and returns an Ibis expression; nothing here executes a query.
 Start from ``visitor_events(events, links)``: it drops bot traffic and resolves each event to a
 ``person`` (``c:<contact id>`` when known, directly or through an identity link, else
-``a:<anonymous id>``), which is what "a visitor" means in every other expression. Days are UTC.
+``a:<anonymous id>``), which is what "a visitor" means in every other expression. Days are UTC
+and come from the ``day`` column (the partition key the warehouse stores with every event):
+grouping on it is an order of magnitude faster than truncating the time-zone-aware ``ts``
+(DuckDB goes through ICU for every row), and it does not depend on the session time zone.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ def visitor_events(events: Table, links: Table) -> Table:
     Events with neither a contact nor an anonymous id get a null ``person``.
     """
     humans = events.filter(~events.bot.fill_null(False))
+    if "day" not in humans.columns:  # a bare events table (tests, ad-hoc reads): derive it
+        humans = humans.mutate(day=humans.ts.date())
     linked = links.select(
         link_anonymous_id=links.anonymous_id, link_contact_id=links.contact_id.cast("int64")
     )
@@ -38,10 +43,9 @@ def visitor_events(events: Table, links: Table) -> Table:
 
 def daily_channel_counts(visits: Table) -> Table:
     """Events and distinct visitors per UTC day and channel, ordered by day then channel."""
-    dated = visits.mutate(day=visits.ts.date())
     return (
-        dated.group_by(["day", "channel"])
-        .aggregate(events=dated.count(), visitors=dated.person.nunique())
+        visits.group_by(["day", "channel"])
+        .aggregate(events=visits.count(), visitors=visits.person.nunique())
         .order_by(["day", "channel"])
     )
 
@@ -53,8 +57,7 @@ def unique_visitors(visits: Table) -> Scalar:
 
 def daily_visitors(visits: Table) -> Table:
     """Distinct visitors per UTC day, ordered by day."""
-    dated = visits.mutate(day=visits.ts.date())
-    return dated.group_by("day").aggregate(visitors=dated.person.nunique()).order_by("day")
+    return visits.group_by("day").aggregate(visitors=visits.person.nunique()).order_by("day")
 
 
 def campaign_conversion(visits: Table) -> Table:
@@ -137,5 +140,5 @@ def kind_counts(events: Table) -> Table:
 
 def monthly_visitors(visits: Table) -> Table:
     """Distinct visitors per calendar month (``month`` is its first day), ordered by month."""
-    dated = visits.mutate(month=visits.ts.truncate("M").date())
+    dated = visits.mutate(month=visits.day.truncate("M"))
     return dated.group_by("month").aggregate(visitors=dated.person.nunique()).order_by("month")

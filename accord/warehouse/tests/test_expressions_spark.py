@@ -86,6 +86,7 @@ def test_expressions_agree_on_duckdb_and_spark(workspace: Workspace, spark: Base
     for build in (
         expressions.daily_channel_counts,
         expressions.daily_visitors,
+        expressions.monthly_visitors,
         expressions.campaign_conversion,
         expressions.sessions,
         expressions.daily_sessions,
