@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -146,39 +146,80 @@ def _store(
         ).values_list("event_id", flat=True)
     )
     fresh = [event for event in unique if event.event_id not in known]
-    # ignore_conflicts: a concurrent request storing the same id first makes this one a no-op.
-    InboxEvent.objects.bulk_create(
-        [_inbox_row(workspace, event, source, now) for event in fresh],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
+    _insert_inbox_rows(workspace, fresh, source, now)
     return fresh, len(parsed) - len(fresh)
 
 
-def _inbox_row(workspace: Workspace, event: Event, source: str, now: datetime) -> InboxEvent:
-    return InboxEvent(
-        workspace=workspace,
-        event_id=event.event_id,
-        ts=event.ts,
-        kind=event.kind,
-        contact_id=event.contact_id,
-        anonymous_id=event.anonymous_id,
-        session_id=event.session_id,
-        channel=event.channel,
-        utm_source=event.utm_source,
-        utm_medium=event.utm_medium,
-        utm_campaign=event.utm_campaign,
-        utm_content=event.utm_content,
-        utm_term=event.utm_term,
-        url=event.url,
-        referrer=event.referrer,
-        value=event.value,
-        currency=event.currency,
-        properties=dict(event.properties),
-        bot=event.bot,
-        source=source[:32],
-        received_at=now,
-    )
+INBOX_COLUMNS = (
+    "workspace_id",
+    "event_id",
+    "ts",
+    "kind",
+    "contact_id",
+    "anonymous_id",
+    "session_id",
+    "channel",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content",
+    "utm_term",
+    "url",
+    "referrer",
+    "value",
+    "currency",
+    "properties",
+    "bot",
+    "source",
+    "received_at",
+)
+
+
+def _insert_inbox_rows(
+    workspace: Workspace, events: list[Event], source: str, now: datetime
+) -> None:
+    """Insert the inbox rows with one ``executemany`` (ORM ``bulk_create`` spent 2/3 of the time
+    compiling SQL); a row whose id a concurrent request stored first is skipped (ON CONFLICT).
+    """
+    if not events:
+        return
+    db = connections[DEFAULT_DB_ALIAS]  # the real wrapper: the proxy costs a lookup per use
+    meta = InboxEvent._meta
+    uuid_field, json_field = meta.get_field("event_id"), meta.get_field("properties")
+    adapt_time = db.ops.adapt_datetimefield_value
+    received, origin = adapt_time(now), source[:32]
+    rows = [
+        (
+            workspace.pk,
+            uuid_field.get_db_prep_value(e.event_id, db),
+            adapt_time(e.ts),
+            e.kind,
+            e.contact_id,
+            e.anonymous_id,
+            e.session_id,
+            e.channel,
+            e.utm_source,
+            e.utm_medium,
+            e.utm_campaign,
+            e.utm_content,
+            e.utm_term,
+            e.url,
+            e.referrer,
+            e.value,
+            e.currency,
+            json_field.get_db_prep_value(dict(e.properties), db),
+            e.bot,
+            origin,
+            received,
+        )
+        for e in events
+    ]
+    names = ", ".join(db.ops.quote_name(name) for name in INBOX_COLUMNS)
+    marks = ", ".join(["%s"] * len(INBOX_COLUMNS))
+    table = db.ops.quote_name(meta.db_table)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _count_outcomes(

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 MAX_BATCH = 1_000
@@ -109,8 +110,12 @@ class Invalid(ValueError):
         self.detail = detail
 
 
+@lru_cache(maxsize=4096)
 def is_bot_agent(user_agent: str) -> bool:
-    """Tell whether a user agent names a crawler, a monitor, a script or a headless browser."""
+    """Tell whether a user agent names a crawler, a monitor, a script or a headless browser.
+
+    Cached: a batch or a busy site repeats the same few agents, and the pattern is long.
+    """
     return BOT_AGENTS.search(user_agent) is not None
 
 
