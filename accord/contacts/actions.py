@@ -57,6 +57,38 @@ def append_timeline(
     )
 
 
+def append_timeline_bulk(
+    workspace_id: int,
+    contact_ids: Iterable[int],
+    kind: str,
+    title: str,
+    *,
+    app: str = "contacts",
+    data: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Append the same entry to many contacts' timelines in batched inserts; return how many.
+
+    For set-based writers (segments, workflows): no query per contact. The caller checks that
+    the contacts belong to the workspace.
+    """
+    when = at or timezone.now()
+    entries = [
+        TimelineEntry(
+            workspace_id=workspace_id,
+            contact_id=contact_id,
+            kind=kind,
+            app=app,
+            title=title[:300],
+            data=dict(data or {}),
+            at=when,
+        )
+        for contact_id in contact_ids
+    ]
+    TimelineEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
 def ensure_tags(workspace_id: int, names: Iterable[str]) -> dict[str, Tag]:
     """Return the workspace's tags by name, creating missing ones in one bulk insert."""
     wanted = {n.strip()[:64] for n in names if n.strip()}
@@ -351,8 +383,10 @@ def erase_contact(access: WorkspaceAccess, contact: Contact) -> Contact:
 def _scrub_other_apps(contact: Contact) -> None:
     """Ask every app that keeps personal data about a contact to remove it (GDPR erasure)."""
     from accord.tracking.actions import scrub_submissions  # tracking builds on contacts
+    from accord.warehouse.actions import forget_contact
 
     scrub_submissions(contact)
+    forget_contact(contact.workspace, contact.pk)
 
 
 def _check_workspace(access: WorkspaceAccess, contact: Contact) -> None:
@@ -371,6 +405,7 @@ def _check_editable(access: WorkspaceAccess, contact: Contact) -> None:
 __all__ = [
     "add_tags",
     "append_timeline",
+    "append_timeline_bulk",
     "create_contact",
     "delete_contact",
     "ensure_company",

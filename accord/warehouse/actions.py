@@ -10,6 +10,9 @@ event ids the store already holds, neither loses nor duplicates it.
 from __future__ import annotations
 
 import json
+import logging
+import re
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accord.accounts.access import WorkspaceAccess
@@ -35,6 +38,8 @@ from accord.warehouse.models import (
     Outcome,
     WarehouseSettings,
 )
+
+logger = logging.getLogger(__name__)
 
 MARK_CHUNK = 500
 MAX_ID_LENGTH = 200
@@ -438,3 +443,78 @@ def set_retention(access: WorkspaceAccess, days: int) -> WarehouseSettings:
             {"retention_days": days},
         )
     return settings
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What erasing one contact from the warehouse changed."""
+
+    links: int
+    inbox_rows: int
+    files: int
+    events: int
+
+
+QUERY_STRING = re.compile(r"[?#].*$", re.DOTALL)
+
+
+def forget_contact(workspace: Workspace, contact_id: int) -> str:
+    """Erase a contact from the operational side of the warehouse now; return the pseudonym.
+
+    Deletes the contact's identity links and anonymises its inbox rows (pending or kept for
+    de-duplication) the way ``store.erase_person`` anonymises stored events, then queues the
+    rewrite of the stored files (``erase_contact_events``) after commit. Called by the contacts
+    app's GDPR erasure.
+    """
+    from accord.warehouse.tasks import erase_stored_events  # the task module imports this one
+
+    token = f"erased-{uuid.uuid4().hex}"
+    links = IdentityLink.objects.filter(workspace=workspace, contact_id=contact_id)
+    anonymous = list(links.values_list("anonymous_id", flat=True))
+    links.delete()
+    _anonymise_inbox(workspace, contact_id, anonymous, token)
+    transaction.on_commit(lambda: erase_stored_events(workspace.pk, contact_id, anonymous, token))
+    return token
+
+
+def _anonymise_inbox(
+    workspace: Workspace, contact_id: int, anonymous: list[str], token: str
+) -> int:
+    rows = InboxEvent.objects.filter(workspace=workspace).filter(
+        Q(contact_id=contact_id) | Q(anonymous_id__in=anonymous)
+    )
+    changed = []
+    for row in rows.only("id", "url", "referrer"):
+        row.contact_id, row.anonymous_id, row.session_id = None, token, ""
+        row.url, row.referrer = QUERY_STRING.sub("", row.url), QUERY_STRING.sub("", row.referrer)
+        row.properties = {}
+        changed.append(row)
+    fields = ["contact_id", "anonymous_id", "session_id", "url", "referrer", "properties"]
+    InboxEvent.objects.bulk_update(changed, fields, batch_size=500)
+    return len(changed)
+
+
+def erase_contact_events(
+    workspace_id: int, contact_id: int, anonymous_ids: Sequence[str], token: str
+) -> ErasureResult:
+    """Rewrite the stored files that hold the contact's events (embedded store), under the lock.
+
+    Idempotent: a rerun after a crash finds only the files not yet rewritten. On a remote
+    backend (ClickHouse, BigQuery, Spark) stored events are not rewritten: this logs the ids to
+    erase with that engine's own tools (see docs/operations/scale-out.md).
+    """
+    config = warehouse_config()
+    if not config.embedded:
+        logger.warning(
+            "GDPR erasure: erase contact %s (anonymous ids %s) of workspace %s in %s by hand",
+            contact_id,
+            list(anonymous_ids),
+            workspace_id,
+            config.backend,
+        )
+        return ErasureResult(0, 0, 0, 0)
+    with store.workspace_lock(config.root, workspace_id):
+        files, events = store.erase_person(
+            config.events_root, workspace_id, contact_id, anonymous_ids, token
+        )
+    return ErasureResult(0, 0, files, events)

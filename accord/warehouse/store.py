@@ -172,6 +172,63 @@ def compact_day(events_root: Path, workspace_id: int, day: date) -> tuple[int, i
     return len(files), 1
 
 
+ERASED_MATCH = "(contact_id = $contact OR list_contains($anonymous, anonymous_id))"
+ERASED_FILES_SQL = f"""
+SELECT filename, count(*) FROM read_parquet($files, filename = true, hive_partitioning = false)
+WHERE {ERASED_MATCH} GROUP BY filename
+"""  # noqa: S608  (constants only; values are bound parameters)
+ERASED_SQL = f"""
+SELECT * EXCLUDE (erase) REPLACE (
+    CASE WHEN erase THEN NULL ELSE contact_id END AS contact_id,
+    CASE WHEN erase THEN $token ELSE anonymous_id END AS anonymous_id,
+    CASE WHEN erase THEN NULL ELSE session_id END AS session_id,
+    CASE WHEN erase THEN regexp_replace(url, '[?#].*$', '') ELSE url END AS url,
+    CASE WHEN erase THEN regexp_replace(referrer, '[?#].*$', '') ELSE referrer END AS referrer,
+    CASE WHEN erase THEN '{{}}' ELSE properties END AS properties
+)
+FROM (SELECT *, {ERASED_MATCH} AS erase FROM read_parquet($files, hive_partitioning = false))
+"""  # noqa: S608  (constants only; values are bound parameters)
+
+
+def erase_person(
+    events_root: Path,
+    workspace_id: int,
+    contact_id: int,
+    anonymous_ids: Sequence[str],
+    token: str,
+) -> tuple[int, int]:
+    """Rewrite every file holding a contact's events without what identifies the person.
+
+    Matching events (the contact's id, or one of its ``anonymous_ids``) lose the contact id,
+    the session id, their properties and the query string of url and referrer; their anonymous
+    id becomes ``token`` (one per erased person, stored nowhere else), so the events still count
+    once as "a visitor". Each file is replaced by its rewritten copy (published, then the old
+    one removed); a crash in between leaves the old file, which a rerun rewrites again.
+    Returns (files rewritten, events anonymised).
+    """
+    files = part_files(events_root, workspace_id)
+    if not files:
+        return 0, 0
+    params = {"contact": contact_id, "anonymous": list(anonymous_ids)}
+    connection = duckdb.connect()
+    try:
+        hits = connection.execute(
+            ERASED_FILES_SQL, {**params, "files": [str(f) for f in files]}
+        ).fetchall()
+        for name, _count in hits:
+            path = Path(name)
+            table = connection.execute(
+                ERASED_SQL, {**params, "token": token, "files": [name]}
+            ).to_arrow_table()
+            day = date.fromisoformat(path.parent.name.removeprefix("day="))
+            write_part(events_root, workspace_id, day, table)
+            path.unlink()
+            _fsync_dir(path.parent)
+    finally:
+        connection.close()
+    return len(hits), sum(count for _name, count in hits)
+
+
 def drop_days_before(events_root: Path, workspace_id: int, cutoff: date) -> list[date]:
     """Delete every day folder older than ``cutoff``; each vanishes in one rename first."""
     base = workspace_dir(events_root, workspace_id)

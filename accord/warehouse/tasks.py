@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from accord.accounts.models import Workspace
 from accord.warehouse import actions
@@ -36,3 +36,12 @@ def maintain_warehouse() -> None:
         actions.apply_retention(workspace)
         actions.compact_workspace(workspace)
     logger.info("warehouse maintenance: %s inbox rows purged", actions.purge_inbox())
+
+
+@db_task(retries=3, retry_delay=60)  # type: ignore[untyped-decorator]
+def erase_stored_events(
+    workspace_id: int, contact_id: int, anonymous_ids: list[str], token: str
+) -> None:
+    """Rewrite the stored files holding an erased contact's events (GDPR erasure)."""
+    result = actions.erase_contact_events(workspace_id, contact_id, anonymous_ids, token)
+    logger.info("GDPR erasure of contact %s: %s", contact_id, result)
