@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.crisis.config import DIRECTIONS, DetectorConfig
+from accord.crisis.monitor_commands import register_monitor
 from accord.crisis.offline import SeriesFormatError, detect_file
 
 
@@ -15,6 +16,7 @@ def register(subparsers: Any) -> None:
     """Add the ``crisis`` command group to the ``accord`` parser."""
     crisis = subparsers.add_parser("crisis", help="crisis detection tools")
     commands = crisis.add_subparsers(dest="crisis_command", required=True, metavar="COMMAND")
+    register_monitor(commands)
     detect = commands.add_parser(
         "detect",
         help="flag spikes in a timestamp,value CSV, streaming it in time order",
