@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from accord.accounts.access import Actor, WorkspaceAccess
 from accord.accounts.actions import create_user, create_workspace, set_member_role
@@ -79,6 +80,8 @@ def build_demo(contacts: int = 5000, seed: int = 42, events: int = 1_000_000) ->
     """Create (or complete) the demo workspace: team, CRM, 12 months of events, style guide."""
     from accord.brand.demo import build_demo_brand
     from accord.contacts.demo import build_demo_contacts
+    from accord.crisis.demo import build_demo_crisis
+    from accord.listening.demo import build_demo_listening
     from accord.warehouse.demo import build_demo_events
 
     workspace, team = _workspace_and_team()
@@ -86,4 +89,9 @@ def build_demo(contacts: int = 5000, seed: int = 42, events: int = 1_000_000) ->
     contact_ids = list(workspace.contacts.order_by("pk").values_list("pk", flat=True))
     stored = build_demo_events(workspace, contact_ids, seed, events) if events else 0
     build_demo_brand(workspace, team, seed)
+    now = timezone.now()
+    heard = build_demo_listening(workspace, team, seed=seed, now=now)
+    build_demo_crisis(
+        workspace, team[0], launch_at=heard.launch_at, launch_title=heard.launch_title, now=now
+    )
     return DemoCompany(WORKSPACE_SLUG, WORKSPACE_NAME, OWNER_USERNAME, DEMO_PASSWORD, count, stored)

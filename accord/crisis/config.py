@@ -40,6 +40,8 @@ class DetectorConfig:
     exclusion_half_life: float = 2000.0
     min_scale: float = 0.0  # floor of the robust sd, in the series' own unit
     min_z: float = 5.0  # an alert also needs a surprise of at least this many robust sds
+    repeat_tolerance: float = 600.0  # seconds; a surprise a day after another, this close, repeats
+    breakout: float = 0.05  # share of the last ``history`` values' range a breakout exceeds it by
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -48,6 +50,8 @@ class DetectorConfig:
             raise ValueError("alert_probability must be in (0, 1)")
         if min(self.cooldown, self.warmup, self.history, self.sustained_points) < 1:
             raise ValueError("cooldown, warmup, history and sustained_points must be >= 1")
+        if self.breakout < 0.0 or self.repeat_tolerance < 0.0:
+            raise ValueError("breakout and repeat_tolerance must be >= 0")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as JSON-ready data."""

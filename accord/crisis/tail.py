@@ -1,10 +1,16 @@
-"""Calibrate a statistic against its own recent past: how rare is a value this large?"""
+"""Calibrate a statistic against its own recent past: how rare is a value this large?
+
+``TailHistory`` answers for a surprise statistic; ``SlidingRange`` keeps the range a value must
+leave to be a breakout.
+"""
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, insort
+from collections import deque
 from collections.abc import Sequence
+from typing import Any
 
 
 class TailHistory:
@@ -75,3 +81,60 @@ class TailHistory:
         self._ring = kept
         self._next = 0
         self._sorted = sorted(kept)
+
+
+class SlidingRange:
+    """The lowest and highest of the last ``size`` values, in O(1) amortised per value.
+
+    Monotonic queues of (arrival index, value): the front of ``_low`` is the minimum, the front of
+    ``_high`` the maximum of the values still in the window.
+    """
+
+    __slots__ = ("_count", "_high", "_low", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._count = 0
+        self._low: deque[tuple[int, float]] = deque()
+        self._high: deque[tuple[int, float]] = deque()
+
+    def __len__(self) -> int:
+        return min(self._count, self.size)
+
+    @property
+    def low(self) -> float:
+        """Return the lowest value in the window (call only once a value was added)."""
+        return self._low[0][1]
+
+    @property
+    def high(self) -> float:
+        """Return the highest value in the window (call only once a value was added)."""
+        return self._high[0][1]
+
+    def add(self, value: float) -> None:
+        """Add ``value``, forgetting the oldest one once ``size`` values are kept."""
+        index = self._count
+        self._count += 1
+        low, high = self._low, self._high
+        while low and low[-1][1] >= value:
+            low.pop()
+        low.append((index, value))
+        while high and high[-1][1] <= value:
+            high.pop()
+        high.append((index, value))
+        oldest = index - self.size
+        if low[0][0] <= oldest:
+            low.popleft()
+        if high[0][0] <= oldest:
+            high.popleft()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the window as JSON-ready data (only the values that can still matter)."""
+        low = [[i, v] for i, v in self._low]
+        return {"count": self._count, "low": low, "high": [[i, v] for i, v in self._high]}
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Load a window saved by ``to_dict``."""
+        self._count = int(data["count"])
+        self._low = deque((int(i), float(v)) for i, v in data["low"])
+        self._high = deque((int(i), float(v)) for i, v in data["high"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accord.accounts.models import Workspace
 
@@ -46,12 +47,12 @@ class ListeningQuery(models.Model):
 
 
 class SourceKind(models.TextChoices):
-    RSS = "rss", "RSS / Atom"
-    MASTODON = "mastodon", "Mastodon"
-    BLUESKY = "bluesky", "Bluesky"
-    REVIEWS = "reviews", "Reviews (CSV)"
-    WEBHOOK = "webhook", "Webhook"
-    MANUAL = "manual", "Manual entry"
+    RSS = "rss", _("RSS / Atom")
+    MASTODON = "mastodon", _("Mastodon")
+    BLUESKY = "bluesky", _("Bluesky")
+    REVIEWS = "reviews", _("Reviews (CSV)")
+    WEBHOOK = "webhook", _("Webhook")
+    MANUAL = "manual", _("Manual entry")
 
 
 class Source(models.Model):
@@ -66,6 +67,15 @@ class Source(models.Model):
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Items from a review import, the webhook or manual entry that match no keyword of any
+    # query still belong to the brand: they count for this query.
+    query = models.ForeignKey(
+        ListeningQuery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The webhook's shared secret (empty for other kinds); compared in constant time.
+    secret = models.CharField(max_length=64, blank=True)
+    # What the connector remembers between fetches (newest id seen, cursor…).
+    state: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -75,16 +85,16 @@ class Source(models.Model):
 
 
 class Channel(models.TextChoices):
-    PRESS = "press", "Press"
-    SOCIAL = "social", "Social"
-    REVIEW = "review", "Review"
-    OTHER = "other", "Other"
+    PRESS = "press", _("Press")
+    SOCIAL = "social", _("Social")
+    REVIEW = "review", _("Review")
+    OTHER = "other", _("Other")
 
 
 class Sentiment(models.TextChoices):
-    NEGATIVE = "negative", "Negative"
-    NEUTRAL = "neutral", "Neutral"
-    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", _("Negative")
+    NEUTRAL = "neutral", _("Neutral")
+    POSITIVE = "positive", _("Positive")
 
 
 class Mention(models.Model):
@@ -144,3 +154,22 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.text[:60]
+
+
+class MentionReply(models.Model):
+    """A reply posted on the mention's network by a member, through the source's connector."""
+
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    external_id = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=2048, blank=True)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

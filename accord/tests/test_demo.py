@@ -6,6 +6,8 @@ from django.contrib.auth import authenticate
 from accord.accounts.models import Membership
 from accord.brand.models import StyleGuide
 from accord.contacts.models import Contact
+from accord.crisis.models import Alert
+from accord.listening.models import Mention
 from accord.demo import DEMO_PASSWORD, WORKSPACE_SLUG, build_demo
 
 
@@ -28,3 +30,9 @@ def test_the_demo_company_is_complete_and_rebuilding_it_duplicates_nothing() -> 
         "viewer",
     }
     assert StyleGuide.objects.filter(workspace__slug=WORKSPACE_SLUG).count() == 1
+    mentions = Mention.objects.filter(workspace__slug=WORKSPACE_SLUG)
+    assert set(mentions.values_list("channel", flat=True)) == {"press", "social", "review"}
+    assert set(mentions.values_list("lang", flat=True)) >= {"fr", "en"}
+    # The crisis episode raises one grouped alert, the launch spike is labelled a launch.
+    alerts = Alert.objects.filter(workspace__slug=WORKSPACE_SLUG)
+    assert sorted(alerts.values_list("kind", flat=True)) == ["crisis", "launch"]

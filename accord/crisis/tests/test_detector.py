@@ -120,6 +120,97 @@ def test_an_upward_detector_ignores_a_drop_that_a_downward_one_reports() -> None
     assert alert_indexes(down) == [SPIKE_AT]
 
 
+def spiky_series() -> Series:
+    """Two weeks of daily cycle with spikes of +20 to +100 every 50 points: spikes are usual."""
+    series = seasonal_series(14, seed=2)
+    return [
+        (ts, value + (20.0 * (1 + (i // 50) % 5) if i % 50 == 25 else 0.0))
+        for i, (ts, value) in enumerate(series)
+    ]
+
+
+PEAK_AT = 10 * POINTS_PER_DAY + 180  # 15:00, the top of the daily cycle
+
+
+def test_a_value_beyond_the_range_of_the_last_values_alerts_where_spikes_are_usual() -> None:
+    # +130 at the daily peak exceeds every value of the last 2,000 points (at most the peak
+    # plus the largest usual spike, +100) by more than 5 % of their range.
+    detections = run(with_offset(spiky_series(), PEAK_AT, 130.0))
+
+    spike = detections[PEAK_AT]
+    assert spike.is_alert is True
+    assert spike.breakout is True
+    assert spike.tail_probability == 1 / 2001
+    assert spike.anomaly_score > 0.5
+
+
+def test_a_spike_as_large_as_the_usual_ones_does_not_alert() -> None:
+    detections = run(with_offset(spiky_series(), PEAK_AT, 100.0))
+
+    assert detections[PEAK_AT].is_alert is False
+    assert detections[PEAK_AT].breakout is False
+
+
+def test_a_breakout_below_the_minimum_size_does_not_alert() -> None:
+    series = with_offset(spiky_series(), PEAK_AT, 130.0)
+
+    detections = run(series, DetectorConfig(min_z=100.0))
+
+    assert detections[PEAK_AT].is_alert is False
+    assert detections[PEAK_AT].breakout is False
+
+
+def test_an_anomaly_that_starts_during_the_warm_up_is_not_reported_as_it_ends() -> None:
+    # What would have alerted at point 140 is booked silently: the cooldown it starts covers
+    # point 160, whose spike alerts when nothing happened at 140.
+    quiet = with_offset(seasonal_series(3, seed=5), 160, 500.0)
+    started = with_offset(quiet, 140, 500.0)
+
+    assert alert_indexes(run(quiet)) == [160]
+    assert alert_indexes(run(started)) == []
+
+
+def test_a_version_1_state_resumes_with_empty_breakout_windows() -> None:
+    series = seasonal_series(4, seed=6)
+    detector = SpikeDetector()
+    for ts, value in series[:500]:
+        detector.update(ts, value)
+    state = detector.to_dict()
+    old = {k: v for k, v in state.items() if k not in ("range", "level_range", "window")}
+    old["version"] = 1
+
+    restored = SpikeDetector.from_dict(old)
+    restored.update(*series[500])
+
+    assert len(restored.range) == 1
+    assert len(restored.level_range) == 0
+    assert restored.window == [series[500][1]]
+    assert restored.to_dict()["version"] == 2
+
+
+def test_a_spike_at_the_same_time_every_day_alerts_only_the_first_day() -> None:
+    series = seasonal_series(14, seed=1)
+    days = range(8, 12)
+    for day in days:
+        series = with_offset(series, day * POINTS_PER_DAY + 120, 60.0)
+
+    detections = run(series)
+
+    # Repeats are learnt as normal: by the fourth day the spike no longer surprises at all.
+    assert alert_indexes(detections) == [8 * POINTS_PER_DAY + 120]
+    repeats = [i for i, detection in enumerate(detections) if detection.repeat]
+    assert repeats == [9 * POINTS_PER_DAY + 120, 10 * POINTS_PER_DAY + 120]
+    assert all(detections[i].tail_probability < 1e-3 for i in repeats)
+
+
+def test_a_spike_half_an_hour_later_than_the_day_before_is_news() -> None:
+    first = 8 * POINTS_PER_DAY + 120
+    series = with_offset(seasonal_series(14, seed=1), first, 60.0)
+    series = with_offset(series, first + POINTS_PER_DAY + 6, 60.0)
+
+    assert alert_indexes(run(series)) == [first, first + POINTS_PER_DAY + 6]
+
+
 def test_it_does_not_alert_while_learning() -> None:
     series = with_offset(seasonal_series(3, seed=5), 100, 500.0)
 
@@ -185,6 +276,7 @@ def test_the_anomaly_score_is_half_at_the_alert_probability(
         ({"direction": "sideways"}, "direction must be one of both, up, down"),
         ({"alert_probability": 0.0}, "alert_probability must be in"),
         ({"cooldown": 0}, "must be >= 1"),
+        ({"breakout": -0.1}, "breakout and repeat_tolerance must be >= 0"),
     ],
 )
 def test_it_refuses_settings_out_of_range(settings: dict[str, object], message: str) -> None:

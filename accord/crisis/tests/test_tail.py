@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
-from accord.crisis.tail import TailHistory
+from accord.crisis.tail import SlidingRange, TailHistory
 
 
 def one_to_hundred() -> TailHistory:
@@ -64,3 +65,36 @@ def test_a_restored_history_keeps_the_most_recent_values() -> None:
 def test_it_refuses_quantiles_in_the_wrong_order() -> None:
     with pytest.raises(ValueError, match="need 0 < extreme < upper < 1"):
         TailHistory(size=10, upper=0.01, extreme=0.1)
+
+
+def test_a_sliding_range_is_the_lowest_and_highest_of_its_last_values() -> None:
+    window = SlidingRange(size=3)
+    seen = []
+    for value in (5.0, 1.0, 4.0, 3.0, 6.0, 2.0, 2.0):
+        window.add(value)
+        seen.append((window.low, window.high, len(window)))
+
+    assert seen == [
+        (5.0, 5.0, 1),
+        (1.0, 5.0, 2),
+        (1.0, 5.0, 3),
+        (1.0, 4.0, 3),
+        (3.0, 6.0, 3),
+        (2.0, 6.0, 3),
+        (2.0, 6.0, 3),
+    ]
+
+
+def test_a_restored_sliding_range_continues_like_the_original() -> None:
+    original = SlidingRange(size=4)
+    for value in (3.0, 9.0, 1.0, 7.0, 2.0):
+        original.add(value)
+
+    restored = SlidingRange(size=4)
+    restored.restore(json.loads(json.dumps(original.to_dict())))
+    for window in (original, restored):
+        window.add(4.0)
+        window.add(5.0)
+
+    assert (restored.low, restored.high, len(restored)) == (2.0, 7.0, 4)
+    assert restored.to_dict() == original.to_dict()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +136,69 @@ def test_it_streams_a_file_larger_than_one_batch(tmp_path: Path) -> None:
     assert len(rows) == 1400
     assert [row[2] for row in rows[:2]] == ["positive", "negative"]
     assert rows[-2:] == rows[:2]
+
+
+# Database commands --------------------------------------------------------------------------
+
+
+def test_import_reviews_reports_rows_at_fault(
+    tmp_path: Path, workspace: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.listening.models import Mention, SourceKind
+    from accord.listening.tests.conftest import make_source
+
+    source = make_source(workspace, SourceKind.REVIEWS, config={"platform": "google"})
+    bad = write_csv(
+        tmp_path / "r.csv", [["Reviewer", "Rating", "Date"], ["Ana", "9", "2026-01-02"]]
+    )
+
+    code = run("import-reviews", "--source", str(source.pk), "--file", str(bad))
+
+    assert code == 2
+    assert capsys.readouterr().err == f"error: {bad}: row 2, rating: '9' is not between 1 and 5\n"
+    assert not Mention.objects.exists()
+
+
+def test_import_reviews_stores_them(
+    tmp_path: Path, workspace: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.listening.models import Mention, SourceKind
+    from accord.listening.tests.conftest import make_source
+
+    source = make_source(workspace, SourceKind.REVIEWS, config={"platform": "google"})
+    good = write_csv(
+        tmp_path / "r.csv", [["Reviewer", "Rating", "Date"], ["Ana", "4", "2026-01-02"]]
+    )
+
+    code = run("import-reviews", "--source", str(source.pk), "--file", str(good))
+
+    assert code == 0
+    assert capsys.readouterr().out == "Imported 1 reviews (0 already known).\n"
+    assert Mention.objects.get().rating == 4.0
+
+
+def test_fetch_prints_each_source_and_fails_on_an_error(
+    workspace: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.listening.tests.conftest import make_source
+
+    make_source(workspace, name="Presse", config={"url": "http://127.0.0.1:9/feed"})
+
+    code = run("fetch")
+
+    assert code == 1
+    assert capsys.readouterr().out.startswith("Presse: error: cannot reach 127.0.0.1:9")
+
+
+def test_reputation_prints_json(workspace: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run("reputation", "--workspace", "brand", "--json")
+
+    assert code == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "workspace": "brand",
+        "days": 30,
+        "index": None,
+        "components": {},
+        "missing": ["social", "reviews", "press"],
+        "share_of_voice": {"Brand": 0.0},
+    }
