@@ -179,7 +179,14 @@ def _day_events(
     left = budget - len(signups)
     email = _emails(rng, population, index, day, midnight, min(left, budget // 5))
     web = _visits(rng, population, index, day, midnight, left - len(email))
-    table = pa.concat_tables([signups, email, web]).sort_by("ts")
+    table = pa.concat_tables([signups, email, web])
+    # A visit late in the evening may run past midnight: keep every event inside its day's file
+    # (the store's partition is the UTC day of ``ts``; analytics group on it).
+    last = midnight + 86_400 * US - 1
+    clipped = np.minimum(table.column("ts").cast(pa.int64()).to_numpy(), last)
+    table = table.set_column(
+        table.schema.get_field_index("ts"), "ts", pa.array(clipped, store.UTC_TS)
+    ).sort_by("ts")
     ids = _uuids(rng, len(table))
     return table.set_column(0, "event_id", ids)
 
