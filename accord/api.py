@@ -282,6 +282,10 @@ from accord.segments.api import router as segments_router  # noqa: E402
 
 api.add_router("/", segments_router)
 
+from accord.segments.insight_api import router as segment_insights_router  # noqa: E402
+
+api.add_router("/", segment_insights_router)
+
 from accord.listening.api import router as listening_router  # noqa: E402
 
 api.add_router("/", listening_router)

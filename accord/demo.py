@@ -82,6 +82,7 @@ def build_demo(contacts: int = 5000, seed: int = 42, events: int = 1_000_000) ->
     from accord.contacts.demo import build_demo_contacts
     from accord.crisis.demo import build_demo_crisis
     from accord.listening.demo import build_demo_listening
+    from accord.segments.demo import build_demo_segments
     from accord.warehouse.demo import build_demo_events
 
     workspace, team = _workspace_and_team()
@@ -89,6 +90,8 @@ def build_demo(contacts: int = 5000, seed: int = 42, events: int = 1_000_000) ->
     contact_ids = list(workspace.contacts.order_by("pk").values_list("pk", flat=True))
     stored = build_demo_events(workspace, contact_ids, seed, events) if events else 0
     build_demo_brand(workspace, team, seed)
+    if stored:
+        build_demo_segments(workspace, team)
     now = timezone.now()
     heard = build_demo_listening(workspace, team, seed=seed, now=now)
     build_demo_crisis(

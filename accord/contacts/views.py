@@ -43,6 +43,7 @@ from accord.contacts.models import (
     TimelineEntry,
 )
 from accord.contacts.queries import ContactFilter
+from accord.segments import queries as segment_queries
 from accord.web.guards import workspace_view
 
 PAGE_SIZE = 50
@@ -58,6 +59,8 @@ TIMELINE_KINDS: dict[str, tuple[str, str, Promise]] = {
     "contact.erased": ("∅", "danger", gettext_lazy("Personal data erased")),
     "consent.granted": ("✓", "ok", gettext_lazy("Consent granted")),
     "consent.withdrawn": ("✕", "danger", gettext_lazy("Consent withdrawn")),
+    "segment.entered": ("◎", "accent", gettext_lazy("Entered a segment")),
+    "segment.left": ("○", "neutral", gettext_lazy("Left a segment")),
 }
 # Kinds other apps add fall back on an icon for their prefix and their own title.
 KIND_PREFIX_ICONS = {"email": "✉", "mail": "✉", "page": "◉", "form": "▤", "social": "#"}
@@ -169,6 +172,8 @@ def _timeline_detail(kind: str, data: dict[str, Any]) -> str:
         return str(data["merged_email"])
     if kind == "contact.imported" and data.get("file"):
         return str(data["file"])
+    if kind.startswith("segment.") and data.get("segment"):
+        return str(data["segment"])
     return ""
 
 
@@ -205,6 +210,7 @@ def contact_detail(request: HttpRequest, access: WorkspaceAccess, contact_id: in
         "contact": contact,
         "name": _("Erased contact") if erased else contact.full_name or contact.email,
         "tags": queries.tag_names(contact),
+        "segments": segment_queries.memberships_of(contact),
         "consents": list(queries.consents(contact)),
         "properties": _property_rows(access, contact),
         "timeline": [_timeline_row(entry) for entry in page],

@@ -7,8 +7,9 @@ from accord.accounts.models import Membership
 from accord.brand.models import StyleGuide
 from accord.contacts.models import Contact
 from accord.crisis.models import Alert
-from accord.listening.models import Mention
 from accord.demo import DEMO_PASSWORD, WORKSPACE_SLUG, build_demo
+from accord.listening.models import Mention
+from accord.segments.models import Segment
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,3 +37,7 @@ def test_the_demo_company_is_complete_and_rebuilding_it_duplicates_nothing() -> 
     # The crisis episode raises one grouped alert, the launch spike is labelled a launch.
     alerts = Alert.objects.filter(workspace__slug=WORKSPACE_SLUG)
     assert sorted(alerts.values_list("kind", flat=True)) == ["crisis", "launch"]
+    segments = Segment.objects.filter(workspace__slug=WORKSPACE_SLUG)
+    assert segments.filter(kind="dynamic").count() == 3
+    assert segments.filter(kind="persona").count() >= 2
+    assert segments.get(name="Acheteurs de l'année").size > 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from accord.accounts.access import WorkspaceAccess
@@ -178,4 +179,5 @@ def test_preview_detects_the_format_and_suggests_a_mapping(
     values = [value for value, _label in preview.field_choices]
     assert values[:3] == ["email", "first_name", "last_name"]
     assert values[-2:] == ["properties.interest", "ignore"]
-    assert ("properties.interest", "Property: Centre d'intérêt") in preview.field_choices
+    label = f"{gettext('Property')}: Centre d'intérêt"  # the page's language (French here)
+    assert ("properties.interest", label) in preview.field_choices

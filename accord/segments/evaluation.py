@@ -1,0 +1,576 @@
+"""Evaluate a rule as set operations: SQL for the CRM side, one Ibis aggregation for behaviour.
+
+Contact filters (fields, properties, tags, consent, segment membership) become Django ``Q``
+objects; the filters of one group are combined into a single SQL query. Behaviour filters
+(events, first/last seen, revenue, email engagement, visited URL, UTM source) are computed
+together in ONE aggregation over the warehouse (grouped by the resolved contact id), whatever
+their number. Groups then combine sorted int64 id arrays with numpy set operations. "Not"
+and the negative operators are "every live contact but those matching", so erased contacts
+and ids the warehouse knows but the CRM does not never come out.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import reduce
+from typing import Any
+
+import ibis
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from ibis.expr.types import BooleanValue, Table
+
+from accord.accounts.models import Workspace
+from accord.contacts.models import Consent, Contact, ContactTag, PropertyDefinition
+from accord.segments import properties
+from accord.segments.models import Segment, SegmentMember
+from accord.segments.rules import (
+    ALL_TIME,
+    BEHAVIOUR,
+    ENGAGEMENT_METRICS,
+    NEGATIONS,
+    ConsentFilter,
+    EngagementFilter,
+    EventCondition,
+    EventFilter,
+    FieldFilter,
+    Group,
+    Leaf,
+    Not,
+    PropertyFilter,
+    RevenueFilter,
+    Rule,
+    RuleError,
+    SeenFilter,
+    SegmentFilter,
+    TagFilter,
+    UtmSourceFilter,
+    VisitedUrlFilter,
+    Window,
+    compare,
+    day_start,
+    leaves,
+    longest_literal,
+    parse_rule,
+    url_regex,
+)
+from accord.warehouse.queries import analytics_tables
+
+Ids = npt.NDArray[np.int64]
+COLUMNS = {
+    "email": "email",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone": "phone",
+    "language": "language",
+    "source": "source",
+    "company": "company__name",
+    "company.industry": "company__industry",
+    "company.city": "company__city",
+    "company.country": "company__country",
+    "owner": "owner__username",
+}
+TEXT_LOOKUPS = {"eq": "iexact", "contains": "icontains", "starts_with": "istartswith"}
+
+
+# One text value holding every id, parsed by numpy in C: far cheaper than a Python tuple per row.
+ID_LISTS = {
+    "sqlite": ("SELECT group_concat({column}) FROM (", ")"),
+    "postgresql": ("SELECT string_agg({column}::text, ',') FROM (", ") AS ids"),
+}
+
+
+def fetch_ids(queryset: QuerySet[Any], column: str = "id") -> Ids:
+    """Run a ``values_list(column, flat=True)`` query; return its ids sorted as int64."""
+    sql, params = queryset.query.sql_with_params()
+    wrapper = ID_LISTS.get(connection.vendor)
+    with connection.cursor() as cursor:
+        if wrapper is None:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            found = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        else:
+            cursor.execute(wrapper[0].format(column=column) + sql + wrapper[1], params)
+            text = cursor.fetchone()[0]
+            found = np.fromstring(text or "", dtype=np.int64, sep=",")
+    found.sort()
+    return found
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A sub-result as sorted unique ids; ``negated``: every live contact BUT these ids.
+
+    ``bounded`` when the ids are known to be live contacts of the workspace (whether negated
+    or not: a negated part flipped back must still drop the others). Keeping a
+    complement as the ids it leaves out spares loading every contact id: within an "all"
+    group it is a set difference.
+    """
+
+    ids: Ids
+    bounded: bool
+    negated: bool = False
+
+    def flipped(self) -> _Part:
+        return _Part(self.ids, self.bounded, not self.negated)
+
+
+def evaluate_rule(
+    workspace: Workspace, rule: Mapping[str, Any], *, now: datetime | None = None
+) -> frozenset[int]:
+    """Return the ids of the workspace's live contacts the rule selects.
+
+    Raises RuleError for a malformed rule or one naming an undeclared property or an unknown
+    segment. Runs a few SQL queries and at most one warehouse query.
+    """
+    return frozenset(matching_ids(workspace, parse_rule(rule), now=now).tolist())
+
+
+def matching_ids(workspace: Workspace, rule: Rule, *, now: datetime | None = None) -> Ids:
+    """Evaluate a parsed rule; return the sorted ids as an int64 array.
+
+    The warehouse query runs in a worker thread while this one runs the SQL queries.
+    """
+    compiler = _Compiler(workspace, now or timezone.now())
+    with ExitStack() as stack:
+        compiler.prepare(rule, stack)
+        result = compiler.compile(rule)
+        if isinstance(result, Q):
+            return compiler.ids(result)
+        if result.negated:
+            return np.setdiff1d(compiler.universe(), result.ids, assume_unique=True)
+        return result.ids if result.bounded else compiler.bound(result.ids)
+
+
+@dataclass(frozen=True)
+class References:
+    """What a rule names in its workspace: declared properties by key, segment ids by slug."""
+
+    definitions: Mapping[str, PropertyDefinition]
+    segments: Mapping[str, int]
+
+
+def resolve_references(workspace: Workspace, rule: Rule) -> References:
+    """Load the properties and segments the rule names; RuleError for an unknown one (2 queries)."""
+    found = leaves(rule)
+    keys = {leaf.key for leaf in found if isinstance(leaf, PropertyFilter)}
+    slugs = {leaf.slug for leaf in found if isinstance(leaf, SegmentFilter)}
+    definitions = {
+        d.key: d for d in PropertyDefinition.objects.filter(workspace=workspace, key__in=keys)
+    }
+    segments = dict(
+        Segment.objects.filter(workspace=workspace, slug__in=slugs).values_list("slug", "pk")
+    )
+    for leaf in found:
+        if isinstance(leaf, PropertyFilter):
+            if leaf.key not in definitions:
+                raise RuleError(
+                    f"{leaf.path}.key", f"property {leaf.key!r} is not declared in this workspace"
+                )
+            properties.check(leaf, definitions[leaf.key])
+        if isinstance(leaf, SegmentFilter) and leaf.slug not in segments:
+            raise RuleError(f"{leaf.path}.slug", f"no segment {leaf.slug!r} in this workspace")
+    return References(definitions, segments)
+
+
+@dataclass
+class _Compiler:
+    workspace: Workspace
+    now: datetime
+    references: References = field(default_factory=lambda: References({}, {}))
+    found: list[Leaf] = field(default_factory=list)
+    pending: Future[pa.Table] | None = None
+    needs_universe: bool = False
+    _behaviour: dict[str, _Part] | None = None
+    _universe: Ids | None = None
+
+    def prepare(self, rule: Rule, stack: ExitStack) -> None:
+        """Check what the rule refers to, then start the behaviour aggregation in a thread.
+
+        DuckDB releases the GIL while it runs, so the SQL queries overlap with it; the links
+        and the connection are opened here, in this thread, and closed by ``stack``.
+        """
+        self.references = resolve_references(self.workspace, rule)
+        self.found = [leaf for leaf in leaves(rule) if isinstance(leaf, BEHAVIOUR)]
+        if not self.found:
+            return
+        self.needs_universe = not _narrowed_by_contact_filters(rule)
+        tables = stack.enter_context(analytics_tables(self.workspace))
+        query = behaviour_query(tables.visits, self.found, self.now)
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        self.pending = pool.submit(query.to_pyarrow)
+
+    def behaviour(self, path: str) -> _Part:
+        """What a behaviour filter selects, once the warehouse answered."""
+        if self._behaviour is None:
+            assert self.pending is not None  # noqa: S101  (prepare started it)
+            if self.needs_universe:
+                self.universe()  # while the warehouse still works
+            table = self.pending.result()
+            self._behaviour = select_behaviour(table, self.found, self.now)
+        return self._behaviour[path]
+
+    # Sets ------------------------------------------------------------------------------------
+
+    def universe(self) -> Ids:
+        """The workspace's live (not erased) contact ids, sorted; loaded once."""
+        if self._universe is None:
+            self._universe = self.ids(Q())
+        return self._universe
+
+    def ids(self, condition: Q) -> Ids:
+        """Run one query for the ids of the live contacts matching ``condition``."""
+        queryset = Contact.objects.filter(
+            condition, workspace=self.workspace, erased_at__isnull=True
+        ).values_list("id", flat=True)
+        return fetch_ids(queryset)
+
+    def bound(self, ids: Ids) -> Ids:
+        return np.intersect1d(ids, self.universe(), assume_unique=True)
+
+    # Tree ------------------------------------------------------------------------------------
+
+    def compile(self, rule: Rule) -> Q | _Part:
+        if isinstance(rule, Group):
+            return self._group(rule)
+        if isinstance(rule, Not):
+            inner = self.compile(rule.child)
+            return ~inner if isinstance(inner, Q) else inner.flipped()
+        if isinstance(rule, BEHAVIOUR):
+            return self.behaviour(rule.path)
+        return contact_condition(rule, self.workspace, self.references)
+
+    def _group(self, group: Group) -> Q | _Part:
+        # Behaviour filters last: this group's SQL runs while the warehouse query still works.
+        late = [child for child in group.children if isinstance(child, BEHAVIOUR)]
+        compiled = [self.compile(c) for c in group.children if not isinstance(c, BEHAVIOUR)]
+        conditions = [part for part in compiled if isinstance(part, Q)]
+        parts = [part for part in compiled if isinstance(part, _Part)]
+        join = operator.and_ if group.op == "all" else operator.or_
+        condition = reduce(join, conditions) if conditions else None
+        if not parts and not late:
+            assert condition is not None  # noqa: S101  (a group has at least one node)
+            return condition
+        if condition is not None:
+            parts.append(_Part(self.ids(condition), True))
+        parts += [self.behaviour(child.path) for child in late]
+        return _all(parts) if group.op == "all" else _any(parts)
+
+
+def _intersection(parts: list[_Part]) -> Ids:
+    return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), (p.ids for p in parts))
+
+
+def _union(parts: list[_Part]) -> Ids:
+    return reduce(np.union1d, (p.ids for p in parts))
+
+
+def _all(parts: list[_Part]) -> _Part:
+    """A ∩ B ∩ (U − X) ∩ (U − Y) = (A ∩ B) − (X ∪ Y); with no positive part, U − (X ∪ Y)."""
+    kept = [p for p in parts if not p.negated]
+    left_out = [p for p in parts if p.negated]
+    if not kept:
+        return _Part(_union(left_out), all(p.bounded for p in left_out), negated=True)
+    ids = _intersection(kept)
+    if left_out:
+        ids = np.setdiff1d(ids, _union(left_out), assume_unique=True)
+    return _Part(ids, any(p.bounded for p in kept))
+
+
+def _any(parts: list[_Part]) -> _Part:
+    """A ∪ B ∪ (U − X) ∪ (U − Y) = U − ((X ∩ Y) − (A ∪ B))."""
+    kept = [p for p in parts if not p.negated]
+    left_out = [p for p in parts if p.negated]
+    if not left_out:
+        return _Part(_union(kept), all(p.bounded for p in kept))
+    ids = _intersection(left_out)
+    if kept:
+        ids = np.setdiff1d(ids, _union(kept), assume_unique=True)
+    return _Part(ids, any(p.bounded for p in left_out), negated=True)
+
+
+def _narrowed_by_contact_filters(rule: Rule) -> bool:
+    """Whether the rule is an "all" group with a CRM filter: then no contact list is needed."""
+    return (
+        isinstance(rule, Group)
+        and rule.op == "all"
+        and any(not isinstance(child, (*BEHAVIOUR, Group, Not)) for child in rule.children)
+    )
+
+
+# Contact filters --------------------------------------------------------------------------
+
+
+def contact_condition(leaf: Rule, workspace: Workspace, references: References) -> Q:
+    """The Q object selecting the contacts a CRM-side filter matches."""
+    if isinstance(leaf, FieldFilter):
+        return field_condition(leaf)
+    if isinstance(leaf, PropertyFilter):
+        return properties.condition(leaf, references.definitions[leaf.key], workspace)
+    if isinstance(leaf, TagFilter):
+        tagged = ContactTag.objects.filter(
+            contact=OuterRef("pk"), tag__workspace=workspace, tag__name=leaf.tag
+        )
+        return Q(Exists(tagged)) if leaf.has else ~Q(Exists(tagged))
+    if isinstance(leaf, ConsentFilter):
+        decided = Consent.objects.filter(
+            contact=OuterRef("pk"), purpose=leaf.purpose, granted=leaf.granted
+        )
+        return Q(Exists(decided))
+    if isinstance(leaf, SegmentFilter):
+        stays = SegmentMember.objects.filter(
+            segment_id=references.segments[leaf.slug], contact=OuterRef("pk"), left_at__isnull=True
+        )
+        return Q(Exists(stays)) if leaf.member else ~Q(Exists(stays))
+    raise TypeError(f"not a contact filter: {leaf!r}")  # pragma: no cover
+
+
+def field_condition(leaf: FieldFilter) -> Q:
+    """Q for a contact field; negative operators negate the positive one."""
+    if leaf.field == "created_at":
+        return _created_condition(leaf.op, leaf.value)
+    column = COLUMNS[leaf.field]
+    if leaf.op in NEGATIONS:
+        return ~_text_condition(column, NEGATIONS[leaf.op], leaf.value)
+    return _text_condition(column, leaf.op, leaf.value)
+
+
+def _text_condition(column: str, op: str, value: Any) -> Q:
+    if op == "is_set":
+        return Q(**{f"{column}__gt": ""})
+    if op == "in":
+        return reduce(operator.or_, (Q(**{f"{column}__iexact": item}) for item in value))
+    return Q(**{f"{column}__{TEXT_LOOKUPS[op]}": value})
+
+
+def _created_condition(op: str, value: Any) -> Q:
+    if isinstance(value, datetime):
+        if op == "neq":
+            return ~Q(created_at=value)
+        return Q(**{"created_at" if op == "eq" else f"created_at__{op}": value})
+    start = day_start(value)
+    end = start + timedelta(days=1)
+    within = Q(created_at__gte=start, created_at__lt=end)
+    return {
+        "eq": within,
+        "neq": ~within,
+        "gt": Q(created_at__gte=end),
+        "gte": Q(created_at__gte=start),
+        "lt": Q(created_at__lt=start),
+        "lte": Q(created_at__lt=end),
+    }[op]
+
+
+# Behaviour filters ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """The rows a behaviour filter reads: its event kinds (None: any) and its time range."""
+
+    kinds: frozenset[str] | None
+    since: datetime | None
+    until: datetime | None
+
+
+def behaviour_query(visits: Table, found: Sequence[Leaf], now: datetime) -> Table:
+    """ONE aggregation for every behaviour filter: a column per filter, a row per contact.
+
+    Rows are first cut to the kinds and days some filter reads (whole day files are skipped);
+    each filter is then a filtered aggregate, grouped by resolved contact.
+    """
+    scoped = _scope(visits, [_reach(leaf, now) for leaf in found])
+    aggregates = {f"m{i}": _aggregate(scoped, leaf, now) for i, leaf in enumerate(found)}
+    return scoped.group_by(contact=scoped.resolved_contact_id.cast("int64")).aggregate(**aggregates)
+
+
+def select_behaviour(table: pa.Table, found: Sequence[Leaf], now: datetime) -> dict[str, _Part]:
+    """Apply each filter's test to its aggregate column; return what each filter selects.
+
+    Filters that also match contacts without any event ("did not", revenue below a bound...)
+    come back negated: every contact but those that fail the test.
+    """
+    contacts = table.column("contact").to_numpy()
+    return {
+        leaf.path: _select(leaf, contacts, table.column(f"m{i}"), now)
+        for i, leaf in enumerate(found)
+    }
+
+
+def _reach(leaf: Leaf, now: datetime) -> _Reach:
+    if isinstance(leaf, SeenFilter):
+        return _Reach(None, None, None)
+    kinds: frozenset[str] | None = None
+    if isinstance(leaf, EventFilter):
+        kinds = frozenset({leaf.kind})
+    elif isinstance(leaf, RevenueFilter):
+        kinds = frozenset({"purchase"})
+    elif isinstance(leaf, EngagementFilter):
+        kinds = frozenset({ENGAGEMENT_METRICS[leaf.metric]})
+    elif isinstance(leaf, VisitedUrlFilter):
+        kinds = frozenset({"page_view"})
+    window = getattr(leaf, "window", ALL_TIME)
+    return _Reach(kinds, *window.bounds(now))
+
+
+def _scope(visits: Table, reaches: list[_Reach]) -> Table:
+    """Keep the rows some filter reads; a day bound on every filter also prunes day files."""
+    scoped = visits.filter(visits.resolved_contact_id.notnull())
+    if any(r.kinds is None and r.since is None and r.until is None for r in reaches):
+        return scoped
+    conditions = []
+    for reach in reaches:
+        condition = _between(scoped, reach.since, reach.until)
+        if reach.kinds is not None:
+            condition = condition & scoped.kind.isin(sorted(reach.kinds))
+        conditions.append(condition)
+    scoped = scoped.filter(reduce(operator.or_, conditions))
+    starts = [r.since for r in reaches if r.since is not None]
+    if len(starts) == len(reaches):
+        scoped = scoped.filter(scoped.day >= min(starts).astimezone(UTC).date())
+    ends = [r.until for r in reaches if r.until is not None]
+    if len(ends) == len(reaches):
+        last = max(ends) - timedelta(microseconds=1)
+        scoped = scoped.filter(scoped.day <= last.astimezone(UTC).date())
+    return scoped
+
+
+def _between(visits: Table, since: datetime | None, until: datetime | None) -> BooleanValue:
+    condition: BooleanValue = ibis.literal(True)
+    if since is not None:
+        condition = condition & (visits.ts >= since)
+    if until is not None:
+        condition = condition & (visits.ts < until)
+    return condition
+
+
+def _window(visits: Table, window: Window, now: datetime) -> BooleanValue:
+    return _between(visits, *window.bounds(now))
+
+
+def _aggregate(visits: Table, leaf: Leaf, now: datetime) -> Any:
+    """The filtered aggregate column of one behaviour filter."""
+    if isinstance(leaf, SeenFilter):
+        return visits.ts.min() if leaf.which == "first" else visits.ts.max()
+    if isinstance(leaf, RevenueFilter):
+        rows = (visits.kind == "purchase") & _window(visits, leaf.window, now)
+        return visits.value.sum(where=rows).fill_null(0.0)
+    if isinstance(leaf, EventFilter):
+        rows = (visits.kind == leaf.kind) & _window(visits, leaf.window, now)
+        for condition in leaf.properties:
+            rows = rows & _event_condition(visits, condition)
+    elif isinstance(leaf, EngagementFilter):
+        rows = (visits.kind == ENGAGEMENT_METRICS[leaf.metric]) & _window(visits, leaf.window, now)
+    elif isinstance(leaf, VisitedUrlFilter):
+        rows = (visits.kind == "page_view") & _window(visits, leaf.window, now)
+        url = visits.url.fill_null("")
+        chunk = longest_literal(leaf.pattern)
+        if len(chunk) > 1:  # a cheap test first, so that the regex runs on fewer rows
+            rows = rows & url.contains(chunk)
+        rows = rows & url.re_search(url_regex(leaf.pattern))
+    elif isinstance(leaf, UtmSourceFilter):
+        rows = (visits.utm_source.lower() == leaf.value.lower()) & _window(visits, leaf.window, now)
+    else:  # pragma: no cover
+        raise TypeError(f"not a behaviour filter: {leaf!r}")
+    return visits.count(where=rows.fill_null(False))
+
+
+def _event_condition(visits: Table, condition: EventCondition) -> BooleanValue:
+    value = visits.properties.cast("json")[condition.key]
+    if condition.op in NEGATIONS:
+        positive = EventCondition(
+            condition.path, condition.key, NEGATIONS[condition.op], condition.value
+        )
+        return ~_event_condition(visits, positive).fill_null(False)
+    if condition.op == "is_set":
+        return value.notnull()
+    sample = condition.value[0] if isinstance(condition.value, list) else condition.value
+    if isinstance(sample, bool):
+        typed: Any = value.unwrap_as("boolean")
+        wanted = condition.value
+    elif isinstance(sample, int | float):
+        typed = value.unwrap_as("float64")
+        wanted = condition.value
+    else:
+        typed = value.unwrap_as("string").lower()
+        wanted = (
+            [v.lower() for v in condition.value]
+            if isinstance(condition.value, list)
+            else condition.value.lower()
+        )
+    result: BooleanValue = _typed_test(typed, condition.op, wanted)
+    return result.fill_null(False)
+
+
+def _typed_test(typed: Any, op: str, wanted: Any) -> BooleanValue:
+    tests = {
+        "eq": lambda: typed == wanted,
+        "in": lambda: typed.isin(wanted),
+        "contains": lambda: typed.contains(wanted),
+        "starts_with": lambda: typed.startswith(wanted),
+        "gt": lambda: typed > wanted,
+        "gte": lambda: typed >= wanted,
+        "lt": lambda: typed < wanted,
+        "lte": lambda: typed <= wanted,
+    }
+    result: BooleanValue = tests[op]()
+    return result
+
+
+def _select(leaf: Leaf, contacts: Any, column: Any, now: datetime) -> _Part:
+    """What a behaviour filter keeps, from its aggregate column (one row per contact)."""
+    if isinstance(leaf, SeenFilter):
+        seen = column.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+        return _Part(_sorted(contacts[_seen_mask(leaf, seen, now)]), False)
+    values = column.to_numpy(zero_copy_only=False)
+    if isinstance(leaf, EventFilter):
+        mask = values >= leaf.min
+        if leaf.max is not None:
+            mask &= values <= leaf.max
+        return _Part(_sorted(contacts[mask]), False, negated=not leaf.did)
+    if isinstance(leaf, RevenueFilter | EngagementFilter):
+        return _compared(leaf.op, leaf.value, contacts, values)
+    return _Part(_sorted(contacts[values > 0]), False)
+
+
+def _compared(op: str, bound: float, contacts: Any, values: Any) -> _Part:
+    """Contacts whose value passes ``op bound``; a contact without events counts as 0."""
+    passing = {
+        "eq": values == bound,
+        "gt": values > bound,
+        "gte": values >= bound,
+        "lt": values < bound,
+        "lte": values <= bound,
+    }[op]
+    if compare(op, 0, bound):  # contacts without events pass: keep all but those failing
+        return _Part(_sorted(contacts[~passing]), False, negated=True)
+    return _Part(_sorted(contacts[passing]), False)
+
+
+def _seen_mask(leaf: SeenFilter, seen: Any, now: datetime) -> Any:
+    if leaf.op == "within_days":
+        assert isinstance(leaf.value, int)  # noqa: S101  (the parser guarantees it)
+        return seen >= _utc64(now - timedelta(days=leaf.value))
+    assert not isinstance(leaf.value, int)  # noqa: S101
+    start = day_start(leaf.value)
+    if leaf.op == "before":
+        return seen < _utc64(start)
+    return seen >= _utc64(start + timedelta(days=1))
+
+
+def _utc64(instant: datetime) -> np.datetime64:
+    return np.datetime64(instant.astimezone(UTC).replace(tzinfo=None), "us")
+
+
+def _sorted(ids: Any) -> Ids:
+    result: Ids = np.sort(ids.astype(np.int64))
+    return result
