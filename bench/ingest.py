@@ -13,11 +13,14 @@ files (identity stitching and bot filtering included). Baseline, same events: th
 ``GROUP BY`` through the Django ORM on the operational SQLite database (no stitching, so less
 work than Accord does).
 
-Figures 3 and 4, ``http_batch_events`` and ``http_single_event_requests``: the batch API over
-HTTP on loopback. ``accord serve --no-worker`` runs in a subprocess on a free 127.0.0.1 port with
-its own ACCORD_HOME (SQLite, per-token rate limit raised for the run); 2 threads, each with one
-keep-alive ``http.client`` connection, POST batches of 1,000 events (events/s sustained, target
-50,000/s), then one event per request (requests/s, target 2,000/s), bounded in count and time.
+Figures 3, 4 and 5, ``http_batch_events``, ``http_single_event_requests`` and
+``http_single_event_requests_concurrent``: the batch API over HTTP on loopback.
+``accord serve --no-worker --workers 2`` runs in a subprocess on a free 127.0.0.1 port with its
+own ACCORD_HOME (SQLite, per-token rate limit raised for the run). After a warm-up (64 untimed
+requests, so every worker process has started), 2 threads, each with one keep-alive
+``http.client`` connection, POST batches of 1,000 events (events/s sustained, target 50,000/s),
+then one event per request (requests/s, target 2,000/s); then 32 threads send one event per
+request, as many browsers at once would (the case group commit is for). Bounded in count and time.
 Baseline, same run and same events: ``InboxEvent.objects.create`` once per event through the
 Django ORM into SQLite (what a plain Django endpoint storing each hit would do).
 
@@ -195,7 +198,9 @@ def bench_query(count: int) -> dict[str, Any]:
 
 
 HTTP_THREADS = 2
+CONCURRENT_THREADS = 32  # single events from many browsers at once: group commit's case
 HTTP_SECONDS = 20.0  # each HTTP loop stops after this long, whatever is left
+SERVER_WORKERS = 2  # uvicorn processes, one per core (docs/decisions/0004-ingestion-throughput.md)
 
 
 def _server_env(home: Path) -> dict[str, str]:
@@ -221,8 +226,8 @@ def _cli(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def accord_server() -> Iterator[tuple[int, str]]:
-    """Run ``accord serve --no-worker`` on a free loopback port; yield (port, token secret)."""
+def accord_server(workers: int = SERVER_WORKERS) -> Iterator[tuple[int, str, int]]:
+    """Run ``accord serve --no-worker`` on a free loopback port; yield (port, secret, pid)."""
     env = _server_env(HOME / "server")
     _cli(env, "migrate")
     _cli(env, "workspace", "create", "http", "--name", "HTTP")
@@ -231,12 +236,13 @@ def accord_server() -> Iterator[tuple[int, str]]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "accord.cli", "serve", "--no-worker", "--port", str(port)]
+    command += ["--workers", str(workers)]
     server = subprocess.Popen(  # noqa: S603
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         _wait_until_up(port)
-        yield port, secret.strip().splitlines()[-1]
+        yield port, secret.strip().splitlines()[-1], server.pid
     finally:
         server.terminate()
         try:
@@ -276,21 +282,48 @@ def _post_all(port: int, secret: str, bodies: list[bytes], accepted: list[int]) 
         connection.close()
 
 
-def _http_run(port: int, secret: str, bodies: list[bytes]) -> tuple[int, int, float]:
-    """Spread the bodies over HTTP_THREADS connections; return (requests, events, seconds)."""
-    shares = [bodies[i::HTTP_THREADS] for i in range(HTTP_THREADS)]
+def _http_run(
+    port: int, secret: str, bodies: list[bytes], threads: int = HTTP_THREADS
+) -> tuple[int, int, float]:
+    """Spread the bodies over ``threads`` connections; return (requests, events, seconds)."""
+    shares = [bodies[i::threads] for i in range(threads)]
     results: list[list[int]] = [[] for _ in shares]
-    threads = [
+    workers = [
         threading.Thread(target=_post_all, args=(port, secret, share, result))
         for share, result in zip(shares, results, strict=True)
     ]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
     seconds = time.perf_counter() - started
     return sum(len(r) for r in results), sum(sum(r) for r in results), seconds
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its descendants so far, from /proc (Linux).
+
+    The machine is shared: wall-clock rates move with its load, CPU per request much less.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, grown = {pid}, True
+    while grown:
+        found = {child for child, parent in parents.items() if parent in tree}
+        grown = not found <= tree
+        tree |= found
+    return sum(times.get(member, 0.0) for member in tree)
 
 
 def _orm_creates_per_s(events: list[dict[str, Any]]) -> float:
@@ -321,22 +354,32 @@ def _orm_creates_per_s(events: list[dict[str, Any]]) -> float:
 
 def bench_http(count: int, single: int, baseline_count: int) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
-    events = make_events(count + single, seed=3, now=now)
+    events = make_events(count + 2 * single + 64, seed=3, now=now)
     batches = [json.dumps({"events": events[i : i + 1000]}).encode() for i in range(0, count, 1000)]
     singles = [json.dumps({"events": [e]}).encode() for e in events[count:]]
+    warm_up, singles, many = singles[:64], singles[64 : 64 + single], singles[64 + single :]
     baseline = _orm_creates_per_s(make_events(baseline_count, seed=4, now=now))
-    with accord_server() as (port, secret):
+    with accord_server() as (port, secret, pid):
+        _http_run(port, secret, warm_up, CONCURRENT_THREADS)  # every worker process started
+        cpu = [server_cpu_seconds(pid)]
         requests, accepted, seconds = _http_run(port, secret, batches)
+        cpu.append(server_cpu_seconds(pid))
         one_requests, _, one_seconds = _http_run(port, secret, singles)
+        cpu.append(server_cpu_seconds(pid))
+        many_requests, _, many_seconds = _http_run(port, secret, many, CONCURRENT_THREADS)
+        cpu.append(server_cpu_seconds(pid))
+    cpu_ms = [round(1000 * (b - a), 1) for a, b in zip(cpu, cpu[1:], strict=False)]
     params = {
         "events_sent": requests * 1000,
         "events_accepted": accepted,
         "batch": 1000,
         "threads": HTTP_THREADS,
         "seconds": round(seconds, 2),
-        "server": "accord serve --no-worker (uvicorn), SQLite, 127.0.0.1 keep-alive",
+        "server": f"accord serve --no-worker --workers {SERVER_WORKERS} (uvicorn), SQLite, "
+        "127.0.0.1 keep-alive",
         "baseline_events": baseline_count,
         "target": "50,000 events/s",
+        "server_cpu_ms_per_1000_events": round(cpu_ms[0] * 1000 / max(accepted, 1), 2),
         "machine": MACHINE,
     }
     base = ("Django ORM Model.objects.create per event, SQLite", baseline)
@@ -345,11 +388,22 @@ def bench_http(count: int, single: int, baseline_count: int) -> list[dict[str, A
         "threads": HTTP_THREADS,
         "seconds": round(one_seconds, 2),
         "target": "2,000 requests/s",
+        "server_cpu_ms_per_request": round(cpu_ms[1] / max(one_requests, 1), 3),
         "machine": MACHINE,
     }
+    many_params = {**one_params, "requests": many_requests, "threads": CONCURRENT_THREADS}
+    many_params["seconds"] = round(many_seconds, 2)
+    many_params["server_cpu_ms_per_request"] = round(cpu_ms[2] / max(many_requests, 1), 3)
     return [
         figure("http_batch_events", params, accepted / seconds, "events/s", base),
         figure("http_single_event_requests", one_params, one_requests / one_seconds, "req/s", base),
+        figure(
+            "http_single_event_requests_concurrent",
+            many_params,
+            many_requests / many_seconds,
+            "req/s",
+            base,
+        ),
     ]
 
 

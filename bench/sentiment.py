@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from accord.listening import corpora, sentiment  # noqa: E402
+from accord.listening import corpora, modelfile, sentiment  # noqa: E402
 from accord.listening.corpora import NEGATIVE, NEUTRAL, POSITIVE, Corpus  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/data/sentiment")
@@ -130,6 +130,17 @@ def figure(
     }
 
 
+def model_params() -> dict[str, Any]:
+    """Return how the shipped model was validated and trained, from its own metadata."""
+    path = modelfile.MODELS / "sentiment.npz.gz"
+    meta = json.loads(str(modelfile.load("sentiment")["meta"]))
+    return {
+        "model_bytes_gzipped": path.stat().st_size,
+        "validation": meta.get("validation", "not recorded"),
+        "settings": meta.get("settings", {}),
+    }
+
+
 def quality_figure(split: Split, quick: bool) -> dict[str, Any]:
     """Score one held-out split with Accord and its lexicon baseline."""
     results = sentiment.analyse_many(split.texts)
@@ -151,6 +162,7 @@ def quality_figure(split: Split, quick: bool) -> dict[str, Any]:
         "quick": quick,
         "accuracy": round(accuracy(split.labels, ours), 4),
         "anchor": ANCHORS[split.name],
+        "model": model_params(),
     }
     value = metric(split.labels, ours)
     return figure(

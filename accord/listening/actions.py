@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -340,7 +341,7 @@ def due_sources(now: datetime) -> list[Source]:
     sources = Source.objects.filter(is_active=True, kind__in=pulled).select_related("workspace")
     return [
         source
-        for source in sources.order_by("last_fetched_at", "pk")
+        for source in sources.order_by(F("last_fetched_at").asc(nulls_first=True), "pk")
         if source.last_fetched_at is None
         or source.last_fetched_at + timedelta(minutes=source.fetch_every_minutes) <= now
     ]

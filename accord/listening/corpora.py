@@ -11,8 +11,10 @@ never reads a corpus. Splits are deterministic and documented here:
   English train file (570 of 2,000, the 324 UMSAB val tweets among them). It has no train part:
   UMSAB English is drawn from the same tweets.
 - ``vader_en_tweets`` (English tweets rated −4..4 by people): training only; a mean rating of
-  0.5 or more is positive, −0.5 or less negative, neutral in between. (VADER's film, product
-  and editorial snippets are not used, see ``training``.)
+  0.5 or more is positive, −0.5 or less negative, neutral in between.
+- ``vader_en_{movieReviewSnippets,amazonReviewSnippets,nytEditorialSnippets}`` (English
+  snippets rated the same way): training only, as low-weight extra examples of the English
+  social expert (see ``training``).
 
 Any training text that also appears in a held-out split is dropped from training.
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 
 NEGATIVE, NEUTRAL, POSITIVE = 0, 1, 2
 VADER_NEUTRAL_BAND = 0.5
+VADER_KINDS = ("tweets", "movieReviewSnippets", "amazonReviewSnippets", "nytEditorialSnippets")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,7 @@ def load_all(data: Path) -> dict[str, Corpus]:
         umsab(data, "fr"),
         umsab(data, "en"),
         tweeteval(data),
-        vader(data, "tweets"),
+        *(vader(data, kind) for kind in VADER_KINDS),
     ]
     held_out = {example.text for corpus in corpora for example in corpus.test}
     return {corpus.name: _without(corpus, held_out) for corpus in corpora}

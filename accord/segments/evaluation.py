@@ -4,13 +4,17 @@ Contact filters (fields, properties, tags, consent, segment membership) become D
 objects; the filters of one group are combined into a single SQL query. Behaviour filters
 (events, first/last seen, revenue, email engagement, visited URL, UTM source) are computed
 together in ONE aggregation over the warehouse (grouped by the resolved contact id), whatever
-their number. Groups then combine sorted int64 id arrays with numpy set operations. "Not"
+their number. In an "all" group with behaviour filters, the contact query waits for the
+warehouse and asks only for the ids its positive filters kept (one JSON parameter, looked up by
+primary key) unless there are more than ``MAX_CANDIDATES``: a few thousand lookups instead of a
+scan of every contact. Groups then combine sorted int64 id arrays with numpy set operations. "Not"
 and the negative operators are "every live contact but those matching", so erased contacts
 and ids the warehouse knows but the CRM does not never come out.
 """
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,6 +30,7 @@ import numpy.typing as npt
 import pyarrow as pa
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from ibis.expr.types import BooleanValue, Table
 
@@ -87,6 +92,25 @@ ID_LISTS = {
     "sqlite": ("SELECT group_concat({column}) FROM (", ")"),
     "postgresql": ("SELECT string_agg({column}::text, ',') FROM (", ") AS ids"),
 }
+
+
+# Above this many candidate ids, scanning the contacts costs less than looking each one up.
+MAX_CANDIDATES = 250_000
+# A list of ids as ONE query parameter (a JSON text, a Postgres array), whatever its length.
+ID_SUBQUERIES = {
+    "sqlite": "SELECT value FROM json_each(%s)",
+    "postgresql": "SELECT unnest(%s::bigint[])",
+}
+
+
+def id_list(ids: Ids) -> RawSQL | list[int]:
+    """``ids`` for an ``__in`` lookup: a subquery over one parameter where the database has one."""
+    numbers: list[int] = ids.tolist()
+    sql = ID_SUBQUERIES.get(connection.vendor)
+    if sql is None:
+        return numbers
+    parameter: str | list[int] = json.dumps(numbers) if connection.vendor == "sqlite" else numbers
+    return RawSQL(sql, [parameter])  # noqa: S611  (constant SQL, the ids are a parameter)
 
 
 def fetch_ids(queryset: QuerySet[Any], column: str = "id") -> Ids:
@@ -227,8 +251,14 @@ class _Compiler:
             self._universe = self.ids(Q())
         return self._universe
 
-    def ids(self, condition: Q) -> Ids:
-        """Run one query for the ids of the live contacts matching ``condition``."""
+    def ids(self, condition: Q, within: Ids | None = None) -> Ids:
+        """Run one query for the ids of the live contacts matching ``condition``.
+
+        ``within``: only these ids can match; SQLite then looks each one up by primary key
+        instead of testing every contact of the workspace.
+        """
+        if within is not None:
+            condition &= Q(id__in=id_list(within))
         queryset = Contact.objects.filter(
             condition, workspace=self.workspace, erased_at__isnull=True
         ).values_list("id", flat=True)
@@ -260,10 +290,25 @@ class _Compiler:
         if not parts and not late:
             assert condition is not None  # noqa: S101  (a group has at least one node)
             return condition
-        if condition is not None:
+        if condition is None:
+            parts += [self.behaviour(child.path) for child in late]
+        elif group.op == "all" and late:
+            # Whatever the SQL keeps must also pass the behaviour filters: ask for those only.
+            parts += [self.behaviour(child.path) for child in late]
+            parts.append(_Part(self.ids(condition, within=_candidates(parts)), True))
+        else:
             parts.append(_Part(self.ids(condition), True))
-        parts += [self.behaviour(child.path) for child in late]
+            parts += [self.behaviour(child.path) for child in late]
         return _all(parts) if group.op == "all" else _any(parts)
+
+
+def _candidates(parts: list[_Part]) -> Ids | None:
+    """The ids every positive part of an "all" group keeps, when few enough to list in SQL."""
+    kept = [p for p in parts if not p.negated]
+    if not kept:
+        return None
+    ids = _intersection(kept)
+    return ids if len(ids) <= MAX_CANDIDATES else None
 
 
 def _intersection(parts: list[_Part]) -> Ids:

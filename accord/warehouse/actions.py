@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from accord.accounts.access import WorkspaceAccess
@@ -106,16 +106,61 @@ def ingest_events(
     outer transaction, durability waits for that transaction's commit.
     Raises BatchTooLarge for more than MAX_BATCH events.
     """
+    batch = parse_batch(workspace.pk, events, source=source, user_agent=user_agent, now=now)
+    return store_batches([batch])[0]
+
+
+@dataclass(frozen=True)
+class ParsedBatch:
+    """A validated batch waiting to be stored: its good events and why the others were refused."""
+
+    workspace_id: int
+    events: list[Event]
+    rejected: list[Rejection]
+    source: str
+    now: datetime
+
+
+def parse_batch(
+    workspace_id: int,
+    events: Sequence[Any],
+    *,
+    source: str,
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> ParsedBatch:
+    """Validate a batch (no database access); raise BatchTooLarge over MAX_BATCH events."""
     if len(events) > MAX_BATCH:
         raise BatchTooLarge(f"At most {MAX_BATCH} events per batch, got {len(events)}.")
     now = now or timezone.now()
     parsed, rejected = _parse_all(events, now.astimezone(UTC), user_agent)
+    return ParsedBatch(workspace_id, parsed, rejected, source, now)
+
+
+def store_batches(batches: Sequence[ParsedBatch]) -> list[IngestResult]:
+    """Store validated batches in ONE transaction (one commit, one fsync); durable on return.
+
+    The group committer (``accord.warehouse.committer``) passes every request that waited while
+    the previous commit was being synced, so concurrent requests share one fsync. Batches are
+    stored in order: an event id sent by two of them is stored by the first, a duplicate for
+    the second.
+    """
     _sync_fully()
+    counts: Counter[tuple[int, date, str, str]] = Counter()
+    results = []
     with transaction.atomic():
-        fresh, duplicates = _store(workspace, parsed, source, now)
-        _count_outcomes(workspace, now, fresh, duplicates, rejected)
-    bots = sum(1 for event in fresh if event.bot)
-    return IngestResult(len(fresh), duplicates, bots, tuple(rejected))
+        for batch in batches:
+            fresh, duplicates = _store(batch.workspace_id, batch.events, batch.source, batch.now)
+            bots = sum(1 for event in fresh if event.bot)
+            day = batch.now.astimezone(UTC).date()
+            counts[(batch.workspace_id, day, Outcome.ACCEPTED, "")] += len(fresh)
+            counts[(batch.workspace_id, day, Outcome.BOT, "")] += bots
+            counts[(batch.workspace_id, day, Outcome.DUPLICATE, "")] += duplicates
+            for rejection in batch.rejected:
+                counts[(batch.workspace_id, day, Outcome.REJECTED, rejection.reason)] += 1
+            results.append(IngestResult(len(fresh), duplicates, bots, tuple(batch.rejected)))
+        _add_counts(counts)
+    return results
 
 
 def _parse_all(
@@ -139,20 +184,41 @@ def _sync_fully() -> None:
 
 
 def _store(
-    workspace: Workspace, parsed: list[Event], source: str, now: datetime
+    workspace_id: int, parsed: list[Event], source: str, now: datetime
 ) -> tuple[list[Event], int]:
-    first: dict[Any, Event] = {}
+    first: dict[uuid.UUID, Event] = {}
     for event in parsed:
         first.setdefault(event.event_id, event)
-    unique = list(first.values())
-    known = set(
-        InboxEvent.objects.filter(
-            workspace=workspace, event_id__in=[event.event_id for event in unique]
-        ).values_list("event_id", flat=True)
-    )
-    fresh = [event for event in unique if event.event_id not in known]
-    _insert_inbox_rows(workspace, fresh, source, now)
+    known = _known_ids(workspace_id, list(first))
+    fresh = [event for event in first.values() if event.event_id not in known]
+    _insert_inbox_rows(workspace_id, fresh, source, now)
     return fresh, len(parsed) - len(fresh)
+
+
+KNOWN_CHUNK = 900  # under SQLite's oldest bound-parameter limit (999), with the workspace id
+
+
+def _known_ids(workspace_id: int, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids among ``ids`` that the workspace's inbox already holds.
+
+    Raw SQL: compiling the ORM's ``IN`` list took a third of a 1,000-event batch's time.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    prep = InboxEvent._meta.get_field("event_id").get_db_prep_value
+    table = db.ops.quote_name(InboxEvent._meta.db_table)
+    known: set[uuid.UUID] = set()
+    with db.cursor() as cursor:
+        for start in range(0, len(ids), KNOWN_CHUNK):
+            chunk = ids[start : start + KNOWN_CHUNK]
+            by_value = {prep(event_id, db): event_id for event_id in chunk}
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT event_id FROM {table} WHERE workspace_id = %s "  # noqa: S608
+                f"AND event_id IN ({marks})",
+                [workspace_id, *by_value],
+            )
+            known.update(by_value[value] for (value,) in cursor.fetchall())
+    return known
 
 
 INBOX_COLUMNS = (
@@ -180,9 +246,7 @@ INBOX_COLUMNS = (
 )
 
 
-def _insert_inbox_rows(
-    workspace: Workspace, events: list[Event], source: str, now: datetime
-) -> None:
+def _insert_inbox_rows(workspace_id: int, events: list[Event], source: str, now: datetime) -> None:
     """Insert the inbox rows with one ``executemany`` (ORM ``bulk_create`` spent 2/3 of the time
     compiling SQL); a row whose id a concurrent request stored first is skipped (ON CONFLICT).
     """
@@ -193,9 +257,10 @@ def _insert_inbox_rows(
     uuid_field, json_field = meta.get_field("event_id"), meta.get_field("properties")
     adapt_time = db.ops.adapt_datetimefield_value
     received, origin = adapt_time(now), source[:32]
+    no_properties = json_field.get_db_prep_value({}, db)  # most events: encode "{}" once
     rows = [
         (
-            workspace.pk,
+            workspace_id,
             uuid_field.get_db_prep_value(e.event_id, db),
             adapt_time(e.ts),
             e.kind,
@@ -212,7 +277,7 @@ def _insert_inbox_rows(
             e.referrer,
             e.value,
             e.currency,
-            json_field.get_db_prep_value(dict(e.properties), db),
+            json_field.get_db_prep_value(dict(e.properties), db) if e.properties else no_properties,
             e.bot,
             origin,
             received,
@@ -227,25 +292,23 @@ def _insert_inbox_rows(
         cursor.executemany(sql, rows)
 
 
-def _count_outcomes(
-    workspace: Workspace,
-    now: datetime,
-    fresh: list[Event],
-    duplicates: int,
-    rejected: list[Rejection],
-) -> None:
-    counts: Counter[tuple[str, str]] = Counter()
-    counts[(Outcome.ACCEPTED, "")] = len(fresh)
-    counts[(Outcome.BOT, "")] = sum(1 for event in fresh if event.bot)
-    counts[(Outcome.DUPLICATE, "")] = duplicates
-    counts.update((Outcome.REJECTED, rejection.reason) for rejection in rejected)
-    day = now.astimezone(UTC).date()
-    for (outcome, reason), count in counts.items():
-        if count:
-            counter, _ = IngestionCounter.objects.get_or_create(
-                workspace=workspace, day=day, outcome=outcome, reason=reason
-            )
-            IngestionCounter.objects.filter(pk=counter.pk).update(count=F("count") + count)
+def _add_counts(counts: Counter[tuple[int, date, str, str]]) -> None:
+    """Add to the day's ingestion counters with one UPSERT per (workspace, day, outcome, reason)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    table = db.ops.quote_name(IngestionCounter._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (workspace_id, day, outcome, reason, count) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (workspace_id, day, outcome, reason) "
+        f"DO UPDATE SET count = {table}.count + excluded.count"
+    )
+    rows = [
+        (workspace_id, db.ops.adapt_datefield_value(day), str(outcome), reason, count)
+        for (workspace_id, day, outcome, reason), count in sorted(counts.items())
+        if count
+    ]
+    if rows:
+        with db.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def stitch_identity(

@@ -53,6 +53,7 @@ TEXT_FIELDS = {
     "referrer": LONG_TEXT,
     "user_agent": LONG_TEXT,
 }
+TEXT_ITEMS = tuple(TEXT_FIELDS.items())
 KNOWN_FIELDS = frozenset(
     {"event_id", "ts", "kind", "contact_id", "value", "currency", "properties", *TEXT_FIELDS}
 )
@@ -126,12 +127,12 @@ def parse_event(raw: Any, now: datetime, user_agent: str = "") -> Event:
     """
     if not isinstance(raw, Mapping):
         raise Invalid("not_an_object", "An event must be a JSON object.")
-    unknown = sorted(set(raw) - KNOWN_FIELDS)
-    if unknown:
+    if not KNOWN_FIELDS.issuperset(raw):
+        unknown = sorted(set(raw) - KNOWN_FIELDS)
         raise Invalid(
             "unknown_field", f"Unknown field {unknown[0]!r}; put custom data in properties."
         )
-    texts = {name: _text(raw, name, limit) for name, limit in TEXT_FIELDS.items()}
+    texts = _texts(raw)
     agent = texts.pop("user_agent") or user_agent
     kind = _kind(raw.get("kind"))
     value, currency = _money(raw.get("value"), raw.get("currency"))
@@ -158,6 +159,20 @@ def default_channel(kind: str, texts: Mapping[str, str]) -> str:
     if medium:
         return CHANNEL_BY_MEDIUM.get(medium, "referral")
     return "referral" if texts.get("referrer") else "direct"
+
+
+def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Every text field of the event, stripped ("" when absent); the first bad one raises."""
+    texts: dict[str, str] = {}
+    for name, limit in TEXT_ITEMS:
+        value = raw.get(name)
+        if value is None:
+            texts[name] = ""
+        elif type(value) is str and len(value) <= limit:  # the common case, checked inline
+            texts[name] = value.strip()
+        else:
+            texts[name] = _text(raw, name, limit)
+    return texts
 
 
 def _text(raw: Mapping[str, Any], name: str, limit: int) -> str:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
+from django.db import connections
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from ibis.backends import BaseBackend
@@ -110,15 +111,36 @@ class AnalyticsTables:
     visits: Table
 
 
+# Each column of the links as ONE JSON text, decoded in C: far cheaper than a tuple per link.
+LINK_ARRAYS = {
+    "sqlite": "SELECT json_group_array(anonymous_id), json_group_array(contact_id) FROM (",
+    "postgresql": "SELECT json_agg(anonymous_id)::text, json_agg(contact_id)::text FROM (",
+}
+
+
 def identity_links(workspace: Workspace) -> pa.Table:
     """Every anonymous id → contact id link of the workspace as an Arrow table (one query)."""
-    rows = list(
-        IdentityLink.objects.filter(workspace=workspace).values_list("anonymous_id", "contact_id")
+    query = IdentityLink.objects.filter(workspace=workspace).values_list(
+        "anonymous_id", "contact_id"
     )
+    connection = connections[query.db]
+    prefix = LINK_ARRAYS.get(connection.vendor)
+    if prefix is None:
+        rows = list(query)
+        anonymous: list[Any] = [anonymous for anonymous, _ in rows]
+        contacts: list[Any] = [contact for _, contact in rows]
+    else:
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Both aggregates read the same rows in the same order: the lists line up.
+            cursor.execute(f"{prefix}{sql}) AS links", params)
+            anonymous_text, contact_text = cursor.fetchone()
+        anonymous = json.loads(anonymous_text or "[]")
+        contacts = json.loads(contact_text or "[]")
     return pa.table(
         {
-            "anonymous_id": pa.array([anonymous for anonymous, _ in rows], pa.string()),
-            "contact_id": pa.array([contact for _, contact in rows], pa.int64()),
+            "anonymous_id": pa.array(anonymous, pa.string()),
+            "contact_id": pa.array(contacts, pa.int64()),
         }
     )
 

@@ -26,7 +26,7 @@ def data(tmp_path: Path) -> Path:
         lines(f"umsab_{lang}_val_labels.txt", ["2", "0"])
     lines("tweeteval_en_val_text.txt", ["a", "c", "d", "e"])
     lines("tweeteval_en_val_labels.txt", ["0", "2", "0", "1"])
-    for kind in ("tweets", "movieReviewSnippets", "amazonReviewSnippets"):
+    for kind in corpora.VADER_KINDS:
         lines(f"vader_en_{kind}_groundtruth.tsv", ["1\t2.5\tgreat", "2\t0.1\tok", "3\t-3\td"])
     return tmp_path
 
