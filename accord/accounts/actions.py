@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -150,8 +151,21 @@ def revoke_api_token(access: WorkspaceAccess, token: ApiToken) -> None:
     )
 
 
+TOUCH_EVERY_SECONDS = 60
+
+
+def touch_due(token: ApiToken, now: datetime) -> bool:
+    """Tell whether ``touch_api_token`` would write (last use unknown or over a minute old)."""
+    last = token.last_used_at
+    return last is None or (now - last).total_seconds() > TOUCH_EVERY_SECONDS
+
+
 def touch_api_token(token: ApiToken) -> None:
-    """Record that a token was used, at most once a minute to spare writes."""
+    """Record that a token was used, at most once a minute to spare writes.
+
+    Also updates ``token.last_used_at`` in memory, for callers that keep the token.
+    """
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if touch_due(token, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -518,7 +518,7 @@ class ErasureResult:
     events: int
 
 
-QUERY_STRING = re.compile(r"[?#].*$", re.DOTALL)
+QUERY_STRING = re.compile(store.QUERY_STRING)
 
 
 def forget_contact(workspace: Workspace, contact_id: int) -> str:

@@ -7,7 +7,6 @@ bad event inside a good batch is only listed in ``rejected``.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +16,7 @@ from ninja import Router, Schema
 from accord.accounts.roles import Perm
 from accord.api import access_of, error_response
 from accord.warehouse import actions, queries
-from accord.warehouse.events import KINDS, MAX_BATCH, MAX_BODY_BYTES
+from accord.warehouse.events import KINDS, MAX_BATCH, MAX_BODY_BYTES, BadBatch, batch_events
 
 router: Router = Router(tags=["events"])
 
@@ -89,12 +88,6 @@ class HealthOut(Schema):
     lag_seconds: float
 
 
-class BadBatch(Exception):
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields
-
-
 def _read_batch(request: HttpRequest) -> list[Any]:
     """Read ``{"events": [...]}`` from the body (at most MAX_BODY_BYTES) or raise BadBatch."""
     too_large = BadBatch(
@@ -109,18 +102,7 @@ def _read_batch(request: HttpRequest) -> list[Any]:
     body = request.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         raise too_large
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadBatch(400, "malformed_json", f"The body is not JSON: {exc}.", {}) from None
-    events = payload.get("events") if isinstance(payload, dict) else None
-    if not isinstance(events, list):
-        message = 'The body must be {"events": [...]}.'
-        raise BadBatch(422, "invalid", message, {"events": ["A list of events is required."]})
-    if len(events) > MAX_BATCH:
-        message = f"At most {MAX_BATCH} events per request, got {len(events)}."
-        raise BadBatch(413, "too_many_events", message, {"events": [message]})
-    return events
+    return batch_events(body)
 
 
 @router.post(

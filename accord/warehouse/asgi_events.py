@@ -29,12 +29,12 @@ from django.utils import timezone
 
 from accord.accounts import queries as account_queries
 from accord.accounts.access import WorkspaceAccess
-from accord.accounts.actions import token_digest, touch_api_token
+from accord.accounts.actions import token_digest, touch_api_token, touch_due
 from accord.accounts.ratelimit import hit
 from accord.accounts.roles import Perm
 from accord.warehouse.actions import IngestResult, parse_batch
 from accord.warehouse.committer import committer
-from accord.warehouse.events import MAX_BATCH, MAX_BODY_BYTES
+from accord.warehouse.events import MAX_BODY_BYTES, BadBatch, batch_events
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,7 +45,6 @@ ASGIApp = Callable[..., Awaitable[None]]  # Django's handler types its arguments
 PATH = "/api/v1/events"
 TOKEN_TTL = 5.0  # seconds a resolved token is trusted before it is looked up again
 TOKEN_CACHE_SIZE = 1024
-TOUCH_EVERY = 60.0  # as touch_api_token: last_used_at is written at most once a minute
 HEADERS = [
     (b"content-type", b"application/json; charset=utf-8"),
     (b"x-content-type-options", b"nosniff"),
@@ -165,22 +164,16 @@ async def _touch(access: WorkspaceAccess) -> None:
     token = access.actor.token
     if token is None:
         return
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_EVERY:
+    if touch_due(token, timezone.now()):  # checked here to skip the thread hop when not due
         await sync_to_async(touch_api_token)(token)
-        token.last_used_at = now
 
 
 def _events_of(body: bytes) -> list[Any] | None:
     """The events of a well-formed batch, else None (Django explains what is wrong)."""
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return batch_events(body)
+    except BadBatch:
         return None
-    events = payload.get("events") if isinstance(payload, dict) else None
-    if not isinstance(events, list) or len(events) > MAX_BATCH:
-        return None
-    return events
 
 
 async def _respond(

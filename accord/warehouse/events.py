@@ -259,3 +259,30 @@ def _properties(value: Any) -> Mapping[str, Any]:
             f"properties take {size} bytes (at most {MAX_PROPERTIES_BYTES}).",
         )
     return dict(value)
+
+
+class BadBatch(ValueError):
+    """A request body that is not a usable batch: the HTTP status, code and message it earns."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+def batch_events(body: bytes) -> list[Any]:
+    """The events of a ``{"events": [...]}`` body of at most MAX_BATCH events, or raise BadBatch.
+
+    The body's size is the caller's to check (it decides how much to read).
+    """
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadBatch(400, "malformed_json", f"The body is not JSON: {exc}.", {}) from None
+    events = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(events, list):
+        message = 'The body must be {"events": [...]}.'
+        raise BadBatch(422, "invalid", message, {"events": ["A list of events is required."]})
+    if len(events) > MAX_BATCH:
+        message = f"At most {MAX_BATCH} events per request, got {len(events)}."
+        raise BadBatch(413, "too_many_events", message, {"events": [message]})
+    return events

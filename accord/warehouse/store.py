@@ -172,6 +172,8 @@ def compact_day(events_root: Path, workspace_id: int, day: date) -> tuple[int, i
     return len(files), 1
 
 
+# What erasure cuts from a url or referrer: its query string and fragment (Python re and RE2).
+QUERY_STRING = r"[?#](?s:.*)"
 ERASED_MATCH = "(contact_id = $contact OR list_contains($anonymous, anonymous_id))"
 ERASED_FILES_SQL = f"""
 SELECT filename, count(*) FROM read_parquet($files, filename = true, hive_partitioning = false)
@@ -182,8 +184,8 @@ SELECT * EXCLUDE (erase) REPLACE (
     CASE WHEN erase THEN NULL ELSE contact_id END AS contact_id,
     CASE WHEN erase THEN $token ELSE anonymous_id END AS anonymous_id,
     CASE WHEN erase THEN NULL ELSE session_id END AS session_id,
-    CASE WHEN erase THEN regexp_replace(url, '[?#].*$', '') ELSE url END AS url,
-    CASE WHEN erase THEN regexp_replace(referrer, '[?#].*$', '') ELSE referrer END AS referrer,
+    CASE WHEN erase THEN regexp_replace(url, $query_string, '') ELSE url END AS url,
+    CASE WHEN erase THEN regexp_replace(referrer, $query_string, '') ELSE referrer END AS referrer,
     CASE WHEN erase THEN '{{}}' ELSE properties END AS properties
 )
 FROM (SELECT *, {ERASED_MATCH} AS erase FROM read_parquet($files, hive_partitioning = false))
@@ -218,7 +220,8 @@ def erase_person(
         for name, _count in hits:
             path = Path(name)
             table = connection.execute(
-                ERASED_SQL, {**params, "token": token, "files": [name]}
+                ERASED_SQL,
+                {**params, "token": token, "files": [name], "query_string": QUERY_STRING},
             ).to_arrow_table()
             day = date.fromisoformat(path.parent.name.removeprefix("day="))
             write_part(events_root, workspace_id, day, table)
