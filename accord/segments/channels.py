@@ -27,7 +27,6 @@ from typing import Any
 import ibis
 import pyarrow as pa
 from ibis.expr.types import Table
-from scipy.stats import beta  # type: ignore[import-untyped]
 
 from accord.accounts.models import Workspace
 from accord.warehouse import backend
@@ -155,6 +154,9 @@ def shrink(
     a = prior_weight * p + successes
     b = prior_weight * (1 - p) + trials - successes
     tail = (1 - INTERVAL) / 2
+    # Imported here: scipy.stats takes most of a second to load, on every process's start-up.
+    from scipy.stats import beta  # type: ignore[import-untyped]
+
     low, high = beta.ppf([tail, 1 - tail], a, b)
     return RateEstimate(
         successes=successes,

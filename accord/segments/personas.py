@@ -36,9 +36,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from huey.contrib.djhuey import db_task
 from ibis.expr.types import Table
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import StandardScaler
 
 from accord.accounts.access import WorkspaceAccess
 from accord.accounts.actions import record_audit
@@ -257,6 +254,12 @@ def cluster(features: ContactFeatures, *, seed: int = SEED) -> Clustering:
     Raises PersonaError when fewer than MIN_CONTACTS contacts, or fewer than 2 distinct
     behaviours, leave nothing to cluster.
     """
+    # Imported here: scikit-learn takes over half a second to load, and every web and worker
+    # process imports this module (its task and views), while only a refresh clusters.
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import StandardScaler
+
     if len(features) < MIN_CONTACTS:
         raise PersonaError(
             f"Personas need at least {MIN_CONTACTS} contacts with activity in the warehouse; "
