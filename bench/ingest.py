@@ -179,7 +179,7 @@ def bench_query(count: int) -> dict[str, Any]:
 
     def accord() -> list[dict[str, Any]]:
         with analytics_tables(accord_ws) as tables:
-            return backend.to_rows(expressions.daily_channel_counts(tables.visits))
+            return backend.to_rows(expressions.daily_channel_counts(tables.rollups))
 
     baseline_seconds, baseline_rows = _best_of(baseline)
     seconds, rows = _best_of(accord)

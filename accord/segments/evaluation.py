@@ -25,6 +25,7 @@ from functools import reduce
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -428,14 +429,38 @@ class _Reach:
 
 
 def behaviour_query(visits: Table, found: Sequence[Leaf], now: datetime) -> Table:
-    """ONE aggregation for every behaviour filter: a column per filter, a row per contact.
+    """ONE query for every behaviour filter: a column per filter, a row per contact.
 
-    Rows are first cut to the kinds and days some filter reads (whole day files are skipped);
-    each filter is then a filtered aggregate, grouped by resolved contact.
+    Each filter reads only its own rows, its kind and its days: whole day files outside its
+    window are skipped, and so are the row groups of other kinds (the warehouse sorts each
+    day's files by kind). The per-filter aggregates, grouped by resolved contact, are stacked
+    and folded into one row per contact.
     """
-    scoped = _scope(visits, [_reach(leaf, now) for leaf in found])
-    aggregates = {f"m{i}": _aggregate(scoped, leaf, now) for i, leaf in enumerate(found)}
-    return scoped.group_by(contact=scoped.resolved_contact_id.cast("int64")).aggregate(**aggregates)
+    known = visits.filter(visits.resolved_contact_id.notnull())
+    names = [f"m{i}" for i in range(len(found))]
+    parts = []
+    for i, leaf in enumerate(found):
+        rows = _scope(known, _reach(leaf, now))
+        part = rows.group_by(contact=rows.resolved_contact_id.cast("int64")).aggregate(
+            **{names[i]: _aggregate(rows, leaf, now)}
+        )
+        others = {names[j]: ibis.null(_type(other)) for j, other in enumerate(found) if j != i}
+        parts.append(part.mutate(**others).select("contact", *names))
+    stacked = reduce(lambda a, b: a.union(b, distinct=False), parts)
+    folded = {
+        name: stacked[name].max()
+        if isinstance(leaf, SeenFilter)
+        else stacked[name].max().fill_null(0)
+        for name, leaf in zip(names, found, strict=True)
+    }
+    return stacked.group_by("contact").aggregate(**folded)
+
+
+def _type(leaf: Leaf) -> dt.DataType:
+    """The type of a behaviour filter's aggregate column."""
+    if isinstance(leaf, SeenFilter):
+        return dt.Timestamp(timezone="UTC", scale=6)
+    return dt.float64 if isinstance(leaf, RevenueFilter) else dt.int64
 
 
 def select_behaviour(table: pa.Table, found: Sequence[Leaf], now: datetime) -> dict[str, _Part]:
@@ -467,26 +492,18 @@ def _reach(leaf: Leaf, now: datetime) -> _Reach:
     return _Reach(kinds, *window.bounds(now))
 
 
-def _scope(visits: Table, reaches: list[_Reach]) -> Table:
-    """Keep the rows some filter reads; a day bound on every filter also prunes day files."""
-    scoped = visits.filter(visits.resolved_contact_id.notnull())
-    if any(r.kinds is None and r.since is None and r.until is None for r in reaches):
-        return scoped
-    conditions = []
-    for reach in reaches:
-        condition = _between(scoped, reach.since, reach.until)
-        if reach.kinds is not None:
-            condition = condition & scoped.kind.isin(sorted(reach.kinds))
-        conditions.append(condition)
-    scoped = scoped.filter(reduce(operator.or_, conditions))
-    starts = [r.since for r in reaches if r.since is not None]
-    if len(starts) == len(reaches):
-        scoped = scoped.filter(scoped.day >= min(starts).astimezone(UTC).date())
-    ends = [r.until for r in reaches if r.until is not None]
-    if len(ends) == len(reaches):
-        last = max(ends) - timedelta(microseconds=1)
-        scoped = scoped.filter(scoped.day <= last.astimezone(UTC).date())
-    return scoped
+def _scope(known: Table, reach: _Reach) -> Table:
+    """The rows one filter reads; its kind and its day bounds let DuckDB skip the rest."""
+    rows = known
+    if reach.kinds is not None:
+        kinds = sorted(reach.kinds)
+        rows = rows.filter(rows.kind == kinds[0] if len(kinds) == 1 else rows.kind.isin(kinds))
+    if reach.since is not None:
+        rows = rows.filter(rows.day >= reach.since.astimezone(UTC).date(), rows.ts >= reach.since)
+    if reach.until is not None:
+        last = (reach.until - timedelta(microseconds=1)).astimezone(UTC).date()
+        rows = rows.filter(rows.day <= last, rows.ts < reach.until)
+    return rows
 
 
 def _between(visits: Table, since: datetime | None, until: datetime | None) -> BooleanValue:

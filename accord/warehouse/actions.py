@@ -27,7 +27,7 @@ from accord.accounts.access import WorkspaceAccess
 from accord.accounts.actions import record_audit
 from accord.accounts.models import Workspace
 from accord.accounts.roles import Perm
-from accord.warehouse import store
+from accord.warehouse import rollups, store
 from accord.warehouse.backend import Sink, sink_for
 from accord.warehouse.config import warehouse_config
 from accord.warehouse.events import MAX_BATCH, Event, Invalid, parse_event
@@ -389,6 +389,8 @@ def flush_inbox(workspace: Workspace, *, now: datetime | None = None) -> FlushRe
                 skipped + batch.skipped_duplicates,
                 files + batch.files,
             )
+        if files and config.embedded:
+            rollups.refresh(config.root, config.events_root, workspace.pk)
     return FlushResult(written, skipped, files)
 
 
@@ -456,6 +458,7 @@ def compact_workspace(workspace: Workspace) -> CompactionResult:
         for day in store.stored_days(config.events_root, workspace.pk):
             old, new = store.compact_day(config.events_root, workspace.pk, day)
             days, before, after = days + (old != new), before + old, after + new
+        rollups.refresh(config.root, config.events_root, workspace.pk)
     return CompactionResult(days, before, after)
 
 
@@ -481,6 +484,7 @@ def apply_retention(workspace: Workspace, *, today: date | None = None) -> Reten
     cutoff = (today or timezone.now().astimezone(UTC).date()) - timedelta(days=keep)
     with store.workspace_lock(config.root, workspace.pk):
         dropped = store.drop_days_before(config.events_root, workspace.pk, cutoff)
+        rollups.refresh(config.root, config.events_root, workspace.pk)
     return RetentionResult(keep, tuple(dropped))
 
 
@@ -580,4 +584,5 @@ def erase_contact_events(
         files, events = store.erase_person(
             config.events_root, workspace_id, contact_id, anonymous_ids, token
         )
+        rollups.refresh(config.root, config.events_root, workspace_id)
     return ErasureResult(0, 0, files, events)

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from django.utils import timezone
 
 from accord.accounts.models import Workspace
-from accord.warehouse import store
+from accord.warehouse import rollups, store
 from accord.warehouse.actions import stitch_identities
 from accord.warehouse.config import warehouse_config
 
@@ -138,6 +138,7 @@ def build_demo_events(
             rng = np.random.default_rng([seed, index])
             table = _day_events(rng, population, index, day, int(budget))
             store.write_part(config.events_root, workspace.pk, day, table, durable=False)
+        rollups.refresh(config.root, config.events_root, workspace.pk, durable=False)
     _record_links(workspace, population, first)
     return int(budgets.sum())
 

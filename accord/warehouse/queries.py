@@ -21,7 +21,7 @@ from ibis.backends import BaseBackend
 from ibis.expr.types import Table
 
 from accord.accounts.models import Workspace
-from accord.warehouse import backend, expressions, store
+from accord.warehouse import backend, expressions, rollups, store
 from accord.warehouse.config import warehouse_config
 from accord.warehouse.models import IdentityLink, InboxEvent, IngestionCounter, Outcome
 
@@ -104,11 +104,13 @@ class JourneyStep:
 
 @dataclass(frozen=True)
 class AnalyticsTables:
-    """An open warehouse connection, the workspace's raw events and its human ``visits``."""
+    """An open warehouse connection, the workspace's raw events, its human ``visits``, and the
+    daily ``rollups`` visitor counts and campaign conversion read."""
 
     connection: BaseBackend
     events: Table
     visits: Table
+    rollups: expressions.Rollups
 
 
 # Each column of the links as ONE JSON text, decoded in C: far cheaper than a tuple per link.
@@ -149,12 +151,23 @@ def identity_links(workspace: Workspace) -> pa.Table:
 def analytics_tables(workspace: Workspace) -> Iterator[AnalyticsTables]:
     """Open the warehouse for Ibis expressions (see ``expressions.py``); close it afterwards.
 
-    ``visits`` is ``expressions.visitor_events`` over the events and the identity links.
+    ``visits`` is ``expressions.visitor_events`` over the events and the identity links;
+    ``rollups`` come from the embedded store's files (``rollups.py``), else from the events.
     """
     config = warehouse_config()
     links = backend.links_expr(identity_links(workspace))
     with backend.analytics(config, workspace.pk) as (connection, events):
-        yield AnalyticsTables(connection, events, expressions.visitor_events(events, links))
+        stored = (
+            rollups.read(connection, config.root, config.events_root, workspace.pk, links)
+            if config.embedded
+            else None
+        )
+        yield AnalyticsTables(
+            connection,
+            events,
+            expressions.visitor_events(events, links),
+            stored or expressions.rollups(events, links),
+        )
 
 
 def warehouse_stats(workspace: Workspace) -> WarehouseStats:

@@ -40,11 +40,18 @@ HISTORY = [
 ]
 
 
+EVENTS = store.events_table([{"bot": False, **row} for row in HISTORY])
+LINKS = pa.table({"anonymous_id": ["a1"], "contact_id": pa.array([7], pa.int64())})
+
+
 @pytest.fixture
 def visits() -> Table:
-    events = store.events_table([{"bot": False, **row} for row in HISTORY])
-    links = pa.table({"anonymous_id": ["a1"], "contact_id": pa.array([7], pa.int64())})
-    return expressions.visitor_events(ibis.memtable(events), ibis.memtable(links))
+    return expressions.visitor_events(ibis.memtable(EVENTS), ibis.memtable(LINKS))
+
+
+@pytest.fixture
+def rollups() -> expressions.Rollups:
+    return expressions.rollups(ibis.memtable(EVENTS), ibis.memtable(LINKS))
 
 
 def _rows(expr: Any) -> list[dict[str, Any]]:
@@ -52,17 +59,19 @@ def _rows(expr: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def test_anonymous_events_are_stitched_and_bots_dropped(visits: Table) -> None:
+def test_anonymous_events_are_stitched_and_bots_dropped(
+    visits: Table, rollups: expressions.Rollups
+) -> None:
     people = _rows(visits.select("event_id", "person").order_by("event_id"))
 
     assert [row["person"] for row in people] == [
         "c:7", "c:7", "c:7", "c:7", "a:a2", "a:a3", "a:a3", "c:9", "c:9",
     ]  # fmt: skip
-    assert ibis.duckdb.connect().execute(expressions.unique_visitors(visits)) == 4
+    assert ibis.duckdb.connect().execute(expressions.unique_visitors(rollups)) == 4
 
 
-def test_daily_channel_counts(visits: Table) -> None:
-    assert _rows(expressions.daily_channel_counts(visits)) == [
+def test_daily_channel_counts(rollups: expressions.Rollups) -> None:
+    assert _rows(expressions.daily_channel_counts(rollups)) == [
         {"day": date(2025, 3, 9), "channel": "direct", "events": 1, "visitors": 1},
         {"day": date(2025, 3, 10), "channel": "direct", "events": 1, "visitors": 1},
         {"day": date(2025, 3, 10), "channel": "social", "events": 4, "visitors": 3},
@@ -71,16 +80,18 @@ def test_daily_channel_counts(visits: Table) -> None:
     ]
 
 
-def test_daily_visitors(visits: Table) -> None:
-    assert _rows(expressions.daily_visitors(visits)) == [
+def test_daily_visitors(rollups: expressions.Rollups) -> None:
+    assert _rows(expressions.daily_visitors(rollups)) == [
         {"day": date(2025, 3, 9), "visitors": 1},
         {"day": date(2025, 3, 10), "visitors": 3},
         {"day": date(2025, 3, 11), "visitors": 2},
     ]
 
 
-def test_campaign_conversion_counts_purchases_after_the_first_touch(visits: Table) -> None:
-    assert _rows(expressions.campaign_conversion(visits)) == [
+def test_campaign_conversion_counts_purchases_after_the_first_touch(
+    rollups: expressions.Rollups,
+) -> None:
+    assert _rows(expressions.campaign_conversion(rollups)) == [
         {
             "utm_campaign": "expo",
             "visitors": 3,

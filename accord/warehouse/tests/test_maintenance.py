@@ -31,8 +31,8 @@ def _files(root: Path) -> int:
     return len(list(root.rglob("part-*.parquet")))
 
 
-def _days(root: Path) -> list[str]:
-    return sorted(p.name for p in root.rglob("day=*"))
+def _days(root: Path, tree: str = "events") -> list[str]:
+    return sorted(p.name for p in (root / tree).rglob("day=*"))
 
 
 @pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_compaction_removes_leftovers_of_a_crashed_writer(
 ) -> None:
     ingest_events(workspace, [make_event()], source="api", now=NOW)
     flush_inbox(workspace)
-    folder = next(warehouse_dir.rglob("day=*"))
+    folder = next((warehouse_dir / "events").rglob("day=*"))
     stale, fresh = folder / ".part-old.parquet.tmp", folder / ".part-new.parquet.tmp"
     stale.write_bytes(b"half a file")
     fresh.write_bytes(b"being written")
@@ -88,6 +88,7 @@ def test_retention_drops_the_days_older_than_the_workspace_keeps(
     assert result.retention_days == 30
     assert result.dropped_days == (date(2024, 8, 26), date(2025, 2, 11))
     assert _days(warehouse_dir) == ["day=2025-02-12", "day=2025-03-14"]
+    assert _days(warehouse_dir, "rollups") == ["day=2025-02-12", "day=2025-03-14"]
     assert warehouse_stats(workspace).events == 2
 
 

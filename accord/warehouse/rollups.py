@@ -1,0 +1,267 @@
+"""The embedded warehouse's rollups: each day's events summed once, kept as Parquet files.
+
+Visitor counts and campaign conversion read ``expressions.Rollups``. On a remote backend they
+are computed from the events at query time; here each day's rollups (``visitors``, ``channels``,
+``touches``, ``purchases``) and each month's ``months`` are written as files beside the events
+(decision record 0005), and a query reads those instead of a year of events.
+
+Layout: ``<root>/rollups/workspace=<id>/day=YYYY-MM-DD/<table>-<fingerprint>.parquet`` and
+``.../month=YYYY-MM/months-<fingerprint>.parquet``. A day's fingerprint is a hash of the names of
+its event files (each write, compaction or erasure publishes files under new names), a month's
+is a hash of its days' fingerprints. A rollup whose fingerprint is not the current one is stale
+and never read: queries compute that day (or month) from its events instead, so answers are
+always those of the events, whether or not ``refresh`` has run since the last write. Writers
+call ``refresh`` under the workspace lock after they change files (flush, compaction,
+retention, erasure, the demo); it rebuilds the stale rollups and deletes the rest, so erased
+identities do not survive in a rollup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+import os
+import shutil
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import reduce
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from ibis.backends import BaseBackend
+from ibis.expr.types import Table
+
+from accord.warehouse import expressions, store
+
+DAY_TABLES: Mapping[str, Callable[[Table], Table]] = {
+    "visitors": expressions.day_visitors,
+    "channels": lambda events: expressions.day_channels(expressions.day_visitors(events)),
+    "touches": expressions.day_touches,
+    "purchases": expressions.day_purchases,
+}
+MONTHS = "months"
+MONTH_TABLES = (*DAY_TABLES, MONTHS)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the events folder holds now: each day's event files and fingerprint."""
+
+    parts: Mapping[date, list[Path]]
+    fingerprints: Mapping[date, str]
+
+    def months(self) -> dict[date, list[date]]:
+        """Each month (its first day) and its days, in order."""
+        found: dict[date, list[date]] = defaultdict(list)
+        for day in sorted(self.parts):
+            found[day.replace(day=1)].append(day)
+        return dict(found)
+
+    def month_fingerprint(self, days: Iterable[date]) -> str:
+        return _digest(f"{day}:{self.fingerprints[day]}" for day in days)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    days_built: int
+    months_built: int
+    removed: int
+
+
+def rollups_root(root: Path, workspace_id: int) -> Path:
+    return root / "rollups" / f"workspace={workspace_id}"
+
+
+def _digest(names: Iterable[str]) -> str:
+    return hashlib.blake2b("\n".join(names).encode(), digest_size=8).hexdigest()
+
+
+def layout(events_root: Path, workspace_id: int) -> Layout:
+    """List the event files of every day (one directory listing per day)."""
+    parts: dict[date, list[Path]] = {}
+    base = store.workspace_dir(events_root, workspace_id)
+    for folder in base.glob("day=*") if base.is_dir() else []:
+        files = sorted(folder.glob(store.PART_GLOB))
+        if files:
+            parts[date.fromisoformat(folder.name.removeprefix("day="))] = files
+    fingerprints = {day: _digest(f.name for f in files) for day, files in parts.items()}
+    return Layout(dict(sorted(parts.items())), fingerprints)
+
+
+def _file(root: Path, workspace_id: int, folder: str, table: str, fingerprint: str) -> Path:
+    return rollups_root(root, workspace_id) / folder / f"{table}-{fingerprint}.parquet"
+
+
+def _day_files(root: Path, workspace_id: int, day: date, fingerprint: str) -> dict[str, Path]:
+    folder = f"day={day.isoformat()}"
+    return {table: _file(root, workspace_id, folder, table, fingerprint) for table in DAY_TABLES}
+
+
+def _month_files(root: Path, workspace_id: int, month: date, fingerprint: str) -> dict[str, Path]:
+    folder = f"month={month:%Y-%m}"
+    return {t: _file(root, workspace_id, folder, t, fingerprint) for t in MONTH_TABLES}
+
+
+def _write(table: pa.Table, final: Path, *, durable: bool) -> None:
+    """Write ``table`` to ``final`` atomically (hidden temporary name, then rename).
+
+    ``durable``: fsync before the rename, so that a power cut cannot leave a torn file under a
+    name that looks fresh. The demo, whose events are not synced either, skips it.
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.parent / f".{final.stem}-{uuid.uuid4().hex}.tmp"
+    pq.write_table(table, temporary, compression="zstd")
+    if durable:
+        with temporary.open("rb") as handle:
+            os.fsync(handle.fileno())
+    os.replace(temporary, final)
+
+
+def refresh(
+    root: Path, events_root: Path, workspace_id: int, *, durable: bool = True
+) -> RefreshResult:
+    """Rebuild every stale rollup of the workspace and delete the others; hold the lock.
+
+    A day's rollups are built from its events (the stale days of a month in one query per
+    table); a month's files gather its days' rollups (a query then reads a dozen files for a
+    year) plus ``months``. Cheap when nothing changed (a directory listing per day): a flush
+    rebuilds the days it wrote to and their months.
+    """
+    current = layout(events_root, workspace_id)
+    connection = ibis.duckdb.connect()
+    days_built = months_built = 0
+    keep: set[Path] = set()
+    try:
+        for month, days in current.months().items():
+            daily = {d: _day_files(root, workspace_id, d, current.fingerprints[d]) for d in days}
+            gathered = _month_files(root, workspace_id, month, current.month_fingerprint(days))
+            keep.update(path for files in daily.values() for path in files.values())
+            keep.update(gathered.values())
+            stale = [d for d in days if not all(p.exists() for p in daily[d].values())]
+            if stale:
+                parts = [str(f) for d in stale for f in current.parts[d]]
+                _build_days(connection, parts, {d: daily[d] for d in stale}, durable)
+                days_built += len(stale)
+            if not all(path.exists() for path in gathered.values()):
+                _gather_month(connection, list(daily.values()), gathered, durable)
+                months_built += 1
+    finally:
+        connection.disconnect()
+    return RefreshResult(days_built, months_built, _remove_others(root, workspace_id, keep))
+
+
+def _build_days(
+    connection: BaseBackend,
+    parts: list[str],
+    wanted: Mapping[date, Mapping[str, Path]],
+    durable: bool,
+) -> None:
+    """Compute the rollups of some days of one month from their events; one file per day."""
+    events = connection.read_parquet(parts, hive_partitioning=True)
+    visitors = connection.to_pyarrow(expressions.day_visitors(events))
+    built = {
+        "visitors": visitors,
+        "channels": connection.to_pyarrow(expressions.day_channels(ibis.memtable(visitors))),
+        "touches": connection.to_pyarrow(expressions.day_touches(events)),
+        "purchases": connection.to_pyarrow(expressions.day_purchases(events)),
+    }
+    for day, files in wanted.items():
+        for table, rows in built.items():
+            one_day = rows.filter(pc.equal(rows.column("day"), pa.scalar(day, pa.date32())))
+            _write(one_day, files[table], durable=durable)
+
+
+def _gather_month(
+    connection: BaseBackend,
+    daily: list[Mapping[str, Path]],
+    gathered: Mapping[str, Path],
+    durable: bool,
+) -> None:
+    """Write a month's files: its days' rollups together, and ``months``."""
+    for table in DAY_TABLES:
+        rows = connection.read_parquet([str(f[table]) for f in daily], hive_partitioning=False)
+        _write(connection.to_pyarrow(rows.order_by("day")), gathered[table], durable=durable)
+    visitors = connection.read_parquet(gathered["visitors"], hive_partitioning=False)
+    months = connection.to_pyarrow(expressions.month_visitors(visitors))
+    _write(months, gathered[MONTHS], durable=durable)
+
+
+def _remove_others(root: Path, workspace_id: int, keep: set[Path]) -> int:
+    """Delete every rollup file not in ``keep`` and the folders left empty."""
+    base = rollups_root(root, workspace_id)
+    removed = 0
+    for folder in sorted(base.glob("*=*")) if base.is_dir() else []:
+        for path in folder.iterdir():
+            if path not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        if not any(folder.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+def read(
+    connection: BaseBackend, root: Path, events_root: Path, workspace_id: int, links: Table
+) -> expressions.Rollups | None:
+    """The workspace's rollups: fresh month files, else fresh day files, else the events.
+
+    None when the workspace has no events.
+    """
+    current = layout(events_root, workspace_id)
+    if not current.parts:
+        return None
+    files: dict[str, list[str]] = {table: [] for table in MONTH_TABLES}
+    stale_months: list[date] = []
+    stale_parts: list[str] = []
+    for month, days in current.months().items():
+        gathered = _month_files(root, workspace_id, month, current.month_fingerprint(days))
+        if all(path.exists() for path in gathered.values()):
+            for table, path in gathered.items():
+                files[table].append(str(path))
+            continue
+        stale_months.append(month)
+        for day in days:
+            daily = _day_files(root, workspace_id, day, current.fingerprints[day])
+            if all(path.exists() for path in daily.values()):
+                for table, path in daily.items():
+                    files[table].append(str(path))
+            else:
+                stale_parts += [str(f) for f in current.parts[day]]
+    computed = connection.read_parquet(stale_parts, hive_partitioning=True) if stale_parts else None
+    tables = {
+        table: _union(connection, files[table], None if computed is None else build(computed))
+        for table, build in DAY_TABLES.items()
+    }
+    computed_months = None
+    if stale_months:
+        visitors = tables["visitors"]
+        within = [(visitors.day >= m) & (visitors.day < _next_month(m)) for m in stale_months]
+        computed_months = expressions.month_visitors(visitors.filter(reduce(operator.or_, within)))
+    months = _union(connection, files[MONTHS], computed_months)
+    return expressions.Rollups(
+        tables["visitors"],
+        tables["channels"],
+        months,
+        tables["touches"],
+        tables["purchases"],
+        links,
+    )
+
+
+def _union(connection: BaseBackend, files: list[str], computed: Table | None) -> Table:
+    """The rows of ``files`` and of ``computed`` (at least one of them)."""
+    if not files:
+        assert computed is not None  # noqa: S101  (every day is in a file or computed)
+        return computed
+    stored = connection.read_parquet(files, hive_partitioning=False)
+    return stored if computed is None else stored.union(computed.select(*stored.columns))
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
