@@ -382,11 +382,13 @@ def erase_contact(access: WorkspaceAccess, contact: Contact) -> Contact:
 
 def _scrub_other_apps(contact: Contact) -> None:
     """Ask every app that keeps personal data about a contact to remove it (GDPR erasure)."""
-    from accord.tracking.actions import scrub_submissions  # tracking builds on contacts
+    from accord.segments.actions import forget_contact as leave_segments  # builds on contacts
+    from accord.tracking.actions import scrub_submissions
     from accord.warehouse.actions import forget_contact
 
     scrub_submissions(contact)
     forget_contact(contact.workspace, contact.pk)
+    leave_segments(contact)
 
 
 def _check_workspace(access: WorkspaceAccess, contact: Contact) -> None:

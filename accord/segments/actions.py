@@ -368,6 +368,24 @@ def remove_members(
     return change
 
 
+def forget_contact(contact: Contact) -> int:
+    """GDPR erasure: take the contact out of every segment and delete its stays; return how many.
+
+    Membership history says what a person did and was interested in, so it goes; the segments
+    that held the contact get their new size. Called by the contacts app's erasure.
+    """
+    stays = SegmentMember.objects.filter(contact=contact)
+    current = sorted(set(stays.filter(left_at__isnull=True).values_list("segment_id", flat=True)))
+    deleted, _ = stays.delete()
+    now = timezone.now()
+    for segment in Segment.objects.filter(pk__in=current):
+        size = SegmentMember.objects.filter(segment=segment, left_at__isnull=True).count()
+        _record_size(segment, size, now, changed=True)
+        segment.size = size
+        segment.save(update_fields=["size"])
+    return deleted
+
+
 def emails_of_csv(content: bytes) -> list[str]:
     """Read the email column of a CSV (a header named email, else the first column).
 

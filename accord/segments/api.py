@@ -97,9 +97,14 @@ def _access(request: HttpRequest) -> WorkspaceAccess:
 
 
 def invalid_rule(request: HttpRequest, exc: RuleError) -> HttpResponse:
-    """Answer 400 naming the path of the bad node and why."""
+    """Answer 400 naming the path of every bad node and why (the first one in the message)."""
     message = f"The rule is invalid at {exc.path}: {exc.reason}."
-    return error_response(request, 400, "invalid_rule", message, {exc.path: [exc.reason]})
+    if len(exc.errors) > 1:
+        message += f" ({len(exc.errors) - 1} more problem(s) in the details.)"
+    details: dict[str, list[str]] = {}
+    for path, reason in exc.errors:
+        details.setdefault(path, []).append(reason)
+    return error_response(request, 400, "invalid_rule", message, details)
 
 
 @router.get("/segments", response=answers({200: SegmentPage}, 403, 422), summary="List segments")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -266,6 +266,7 @@ class Row:
     kind: str  # "all", "any", "not", "leaf" or "unknown"
     node: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    error_path: str = ""
 
     @property
     def type(self) -> str:
@@ -309,12 +310,21 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def rows(data: Any, error_path: str = "", error: str = "") -> list[Row]:
-    """Flatten the rule JSON into rows; the error goes on the deepest row its path is under."""
+def rows(data: Any, errors: Sequence[tuple[str, str]] = ()) -> list[Row]:
+    """Flatten the rule JSON into rows; each (path, reason) error goes on the deepest row its
+    path is under (the first error of a row wins)."""
     found: list[Row] = []
     _walk(data, "$", 0, found)
-    target = max((row.path for row in found if _under(error_path, row.path)), key=len, default="")
-    return [Row(r.path, r.depth, r.kind, r.node, error if r.path == target else "") for r in found]
+    placed: dict[str, tuple[str, str]] = {}
+    for error_path, reason in errors:
+        under = [row.path for row in found if _under(error_path, row.path)]
+        if under:
+            placed.setdefault(max(under, key=len), (error_path, reason))
+    shown = []
+    for row in found:
+        error_path, reason = placed.get(row.path, ("", ""))
+        shown.append(Row(row.path, row.depth, row.kind, row.node, reason, error_path))
+    return shown
 
 
 def _under(path: str, prefix: str) -> bool:

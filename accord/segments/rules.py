@@ -25,6 +25,7 @@ from accord.warehouse.events import KINDS
 
 MAX_DEPTH = 8
 MAX_NODES = 200
+MAX_ERRORS = 20
 MAX_VALUES = 500
 MAX_DAYS = 3650
 MAX_TEXT = 1000
@@ -81,12 +82,17 @@ Scalar = str | int | float | bool
 
 
 class RuleError(ValueError):
-    """A rule refused at ``path`` (``$.all[2].window.last_days``) for ``reason``."""
+    """A rule refused at ``path`` (``$.all[2].window.last_days``) for ``reason``.
 
-    def __init__(self, path: str, reason: str) -> None:
+    ``errors`` lists every problem found, this one first: the nodes of a group are all checked,
+    so that a builder can show each bad node at once (at most ``MAX_ERRORS``).
+    """
+
+    def __init__(self, path: str, reason: str, others: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.errors = ((path, reason), *others)[:MAX_ERRORS]
 
 
 @dataclass(frozen=True)
@@ -249,7 +255,7 @@ def day_start(day: date) -> datetime:
 
 
 def parse_rule(data: Any) -> Rule:
-    """Check a rule's JSON and return its tree; raise RuleError at the first bad node."""
+    """Check a rule's JSON and return its tree; raise RuleError naming every bad node."""
     counter = [0]
     return _node(data, "$", 0, counter)
 
@@ -288,10 +294,19 @@ def _group(data: Mapping[str, Any], path: str, op: str, depth: int, counter: lis
         raise RuleError(f"{path}.{op}", "expected a list of nodes")
     if not items:
         raise RuleError(f"{path}.{op}", "a group needs at least one node")
-    children = tuple(
-        _node(item, f"{path}.{op}[{index}]", depth + 1, counter) for index, item in enumerate(items)
-    )
-    return Group(path, op, children)
+    children = []
+    errors: list[tuple[str, str]] = []
+    for index, item in enumerate(items):
+        try:
+            children.append(_node(item, f"{path}.{op}[{index}]", depth + 1, counter))
+        except RuleError as exc:
+            if counter[0] > MAX_NODES:
+                raise  # past the size limit every later node fails the same way
+            errors.extend(exc.errors)
+    if errors:
+        (first_path, first_reason), *others = errors
+        raise RuleError(first_path, first_reason, tuple(others))
+    return Group(path, op, tuple(children))
 
 
 def _no_extra(data: Mapping[str, Any], path: str, allowed: set[str]) -> None:

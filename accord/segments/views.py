@@ -122,7 +122,7 @@ def _state(access: WorkspaceAccess, text: str, data: Any, problem: str = "") -> 
         rule = parse_rule(data)
         preview = queries.preview(access.workspace, rule)
     except RuleError as exc:
-        rows = builder.rows(data, exc.path, exc.reason)
+        rows = builder.rows(data, exc.errors)
         return BuilderState(text, rows, exc.path, exc.reason, None, [])
     return BuilderState(text, builder.rows(data), "", problem, preview.count, preview.sample)
 
@@ -180,7 +180,8 @@ def _save(
             access, segment, name=data["name"], description=data["description"], rule=rule
         )
     except RuleError as exc:
-        form.add_error("rule", f"{exc.path}: {exc.reason}")
+        for path, reason in exc.errors:
+            form.add_error("rule", f"{path}: {reason}")
     except ValidationError as exc:
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)

@@ -89,6 +89,18 @@ def test_an_invalid_rule_answers_400_naming_the_node(client_as: Callable[[Role],
 
 
 @pytest.mark.django_db
+def test_an_invalid_rule_answers_every_bad_node(client_as: Callable[[Role], Client]) -> None:
+    rule = {"any": [{"type": "tag"}, VIP, {"type": "revenue", "op": "gte", "value": "x"}]}
+
+    response = _post(client_as(Role.VIEWER), f"{URL}/preview", {"rule": rule})
+
+    error = response.json()["error"]
+    assert sorted(error["fields"]) == ["$.any[0].tag", "$.any[2].value"]
+    assert error["message"].startswith("The rule is invalid at $.any[0].tag: ")
+    assert error["message"].endswith("(1 more problem(s) in the details.)")
+
+
+@pytest.mark.django_db
 def test_without_a_token_the_preview_is_refused(people: list[Contact]) -> None:
     response = _post(Client(), f"{URL}/preview", {"rule": VIP})
 

@@ -175,6 +175,26 @@ def test_each_bad_node_is_refused_at_its_path(rule: Any, path: str, reason: str)
     assert _error(rule) == (path, reason)
 
 
+def test_every_bad_node_of_a_rule_is_named_not_only_the_first() -> None:
+    rule = {
+        "any": [
+            {"type": "field", "field": "email", "op": "eqq", "value": "x"},
+            TAG,
+            {"all": [{"type": "revenue", "op": "gte", "value": "lots"}, {"type": "nope"}]},
+        ]
+    }
+
+    with pytest.raises(RuleError) as caught:
+        parse_rule(rule)
+
+    assert [path for path, _ in caught.value.errors] == [
+        "$.any[0].op",
+        "$.any[2].all[0].value",
+        "$.any[2].all[1].type",
+    ]
+    assert (caught.value.path, caught.value.reason) == caught.value.errors[0]
+
+
 def test_groups_nest_at_most_eight_deep() -> None:
     rule: dict[str, Any] = TAG
     for _ in range(9):

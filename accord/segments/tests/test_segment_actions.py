@@ -292,3 +292,29 @@ def test_memberships_of_lists_the_current_segments_of_a_contact(
     found = queries.memberships_of(alice)
 
     assert [(m.slug, m.name, m.kind) for m in found] == [("press", "Press", "static")]
+
+
+@pytest.mark.django_db
+def test_erasing_a_contact_takes_it_out_of_every_segment_and_its_history(
+    workspace: Workspace, owner_access: WorkspaceAccess, django_capture_on_commit_callbacks: Any
+) -> None:
+    from accord.contacts.actions import erase_contact
+
+    contacts = _contacts(workspace, 3)
+    static = actions.create_segment(owner_access, name="Press", kind="static")
+    frozen_old = actions.create_segment(owner_access, name="Old", kind="static")
+    actions.add_members(owner_access, static, [c.pk for c in contacts])
+    actions.add_members(owner_access, frozen_old, [contacts[0].pk])
+    actions.remove_members(owner_access, frozen_old, [contacts[0].pk])  # a closed stay
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_contact(owner_access, contacts[0])
+
+    assert not SegmentMember.objects.filter(contact=contacts[0]).exists()
+    assert queries.member_ids(static) == [contacts[1].pk, contacts[2].pk]
+    static.refresh_from_db()
+    assert static.size == 2
+    latest = SegmentSize.objects.filter(segment=static).order_by("at").last()
+    assert latest is not None
+    assert latest.size == 2
+    assert SegmentMember.objects.filter(segment=static).count() == 2

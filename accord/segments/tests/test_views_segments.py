@@ -186,6 +186,24 @@ def test_creating_a_segment_from_the_page(
 
 
 @pytest.mark.django_db
+def test_the_builder_shows_every_bad_node_at_once(
+    workspace: Workspace, owner: User, client_for: ClientFor
+) -> None:
+    bad_op = {"type": "field", "field": "email", "op": "eqq", "value": "@"}
+    bad_value = {"type": "revenue", "op": "gte", "value": "lots"}
+    rule = {"all": [bad_op, VIP, bad_value]}
+
+    response = _builder(client_for(owner), rule, edit="")
+
+    rows = {row.path: (row.error_path, row.error) for row in response.context["state"].rows}
+    assert rows["$.all[0]"][0] == "$.all[0].op"
+    assert rows["$.all[2]"] == ("$.all[2].value", "expected a number")
+    assert rows["$.all[1]"] == ("", "")
+    html = response.content.decode()
+    assert html.count('role="alert"') == 2
+
+
+@pytest.mark.django_db
 def test_an_invalid_rule_keeps_the_page_with_the_error(
     workspace: Workspace, owner: User, client_for: ClientFor
 ) -> None:
