@@ -484,7 +484,7 @@ def apply_retention(workspace: Workspace, *, today: date | None = None) -> Reten
     cutoff = (today or timezone.now().astimezone(UTC).date()) - timedelta(days=keep)
     with store.workspace_lock(config.root, workspace.pk):
         dropped = store.drop_days_before(config.events_root, workspace.pk, cutoff)
-        rollups.refresh(config.root, config.events_root, workspace.pk)
+        rollups.refresh(config.root, config.events_root, workspace.pk, grace=0)
     return RetentionResult(keep, tuple(dropped))
 
 
@@ -584,5 +584,5 @@ def erase_contact_events(
         files, events = store.erase_person(
             config.events_root, workspace_id, contact_id, anonymous_ids, token
         )
-        rollups.refresh(config.root, config.events_root, workspace_id)
+        rollups.refresh(config.root, config.events_root, workspace_id, grace=0)
     return ErasureResult(0, 0, files, events)

@@ -19,9 +19,11 @@ identities do not survive in a rollup.
 from __future__ import annotations
 
 import hashlib
+import json
 import operator
 import os
 import shutil
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -47,6 +49,10 @@ DAY_TABLES: Mapping[str, Callable[[Table], Table]] = {
 }
 MONTHS = "months"
 MONTH_TABLES = (*DAY_TABLES, MONTHS)
+# Part of every fingerprint: bump it when a rollup's definition changes, so all are rebuilt.
+VERSION = "1"
+SUPERSEDED = "superseded.json"
+SUPERSEDED_GRACE_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,9 @@ def layout(events_root: Path, workspace_id: int) -> Layout:
         files = sorted(folder.glob(store.PART_GLOB))
         if files:
             parts[date.fromisoformat(folder.name.removeprefix("day="))] = files
-    fingerprints = {day: _digest(f.name for f in files) for day, files in parts.items()}
+    fingerprints = {
+        day: _digest([VERSION, *(f.name for f in files)]) for day, files in parts.items()
+    }
     return Layout(dict(sorted(parts.items())), fingerprints)
 
 
@@ -124,14 +132,19 @@ def _write(table: pa.Table, final: Path, *, durable: bool) -> None:
 
 
 def refresh(
-    root: Path, events_root: Path, workspace_id: int, *, durable: bool = True
+    root: Path,
+    events_root: Path,
+    workspace_id: int,
+    *,
+    durable: bool = True,
+    grace: float = SUPERSEDED_GRACE_SECONDS,
 ) -> RefreshResult:
     """Rebuild every stale rollup of the workspace and delete the others; hold the lock.
 
     A day's rollups are built from its events (the stale days of a month in one query per
     table); a month's files gather its days' rollups (a query then reads a dozen files for a
     year) plus ``months``. Cheap when nothing changed (a directory listing per day): a flush
-    rebuilds the days it wrote to and their months.
+    rebuilds the days it wrote to and their months. Superseded files go ``grace`` seconds later.
     """
     current = layout(events_root, workspace_id)
     connection = ibis.duckdb.connect()
@@ -153,7 +166,8 @@ def refresh(
                 months_built += 1
     finally:
         connection.disconnect()
-    return RefreshResult(days_built, months_built, _remove_others(root, workspace_id, keep))
+    removed = _remove_others(root, workspace_id, keep, grace)
+    return RefreshResult(days_built, months_built, removed)
 
 
 def _build_days(
@@ -192,17 +206,36 @@ def _gather_month(
     _write(months, gathered[MONTHS], durable=durable)
 
 
-def _remove_others(root: Path, workspace_id: int, keep: set[Path]) -> int:
-    """Delete every rollup file not in ``keep`` and the folders left empty."""
+def _remove_others(root: Path, workspace_id: int, keep: set[Path], grace: float) -> int:
+    """Delete the rollup files not in ``keep`` once superseded for ``grace`` seconds.
+
+    A query that listed a file just before it was superseded may still open it: superseded
+    files are noted (with the time) in a small JSON manifest and deleted on a later refresh,
+    ``grace`` seconds on. Erasure and retention pass 0: what they drop goes at once.
+    """
     base = rollups_root(root, workspace_id)
+    if not base.is_dir():
+        return 0
+    manifest = base / SUPERSEDED
+    noted: dict[str, float] = json.loads(manifest.read_text()) if manifest.exists() else {}
+    now = time.time()
+    still: dict[str, float] = {}
     removed = 0
-    for folder in sorted(base.glob("*=*")) if base.is_dir() else []:
+    for folder in sorted(base.glob("*=*")):
         for path in folder.iterdir():
-            if path not in keep:
+            if path in keep:
+                continue
+            since = noted.get(str(path), now)
+            if now - since >= grace:
                 path.unlink(missing_ok=True)
                 removed += 1
+            else:
+                still[str(path)] = since
         if not any(folder.iterdir()):
             shutil.rmtree(folder, ignore_errors=True)
+    temporary = base / f".{SUPERSEDED}-{uuid.uuid4().hex}.tmp"
+    temporary.write_text(json.dumps(still))
+    os.replace(temporary, manifest)
     return removed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -174,7 +175,7 @@ def test_stale_rollups_are_never_read_and_a_refresh_replaces_them(
     email = [r for r in figures["daily_channel_counts"] if r["channel"] == "email"]
     assert email == [{"day": day, "channel": "email", "events": 2, "visitors": 2}]
 
-    result = rollups.refresh(warehouse_dir, warehouse_config().events_root, workspace.pk)
+    result = rollups.refresh(warehouse_dir, warehouse_config().events_root, workspace.pk, grace=0)
     assert (result.days_built, result.months_built) == (1, 1)
     assert result.removed == 4 + 5  # the day's four rollups and its month's five
     assert len(_rollup_files(warehouse_dir)) == len(before)
@@ -240,3 +241,28 @@ def test_compaction_retention_and_erasure_leave_no_stale_rollup(
     assert contact.pk not in stored.column("contact_id").to_pylist()
     assert "v1" not in stored.column("anonymous_id").to_pylist()
     assert _stored_figures(workspace) == _computed_figures(workspace)
+
+
+@pytest.mark.django_db
+def test_superseded_rollups_stay_readable_for_a_while_then_go(
+    workspace: Workspace, make_event: EventFactory, warehouse_dir: Path
+) -> None:
+    _flushed(workspace, _history(make_event))
+    before = set(_rollup_files(warehouse_dir))
+    _flushed(workspace, [make_event(ts=(NOW - timedelta(hours=2)).isoformat(), anonymous_id="v7")])
+
+    superseded = before - set(_rollup_files(warehouse_dir))
+    assert superseded == set()  # a query that listed them a moment ago can still open them
+    after = set(_rollup_files(warehouse_dir)) - before
+    assert {p.parent.name for p in after} == {"day=2025-03-14", "month=2025-03"}
+    events_root = warehouse_config().events_root
+    assert rollups.refresh(warehouse_dir, events_root, workspace.pk).removed == 0
+    noted = json.loads(
+        (rollups.rollups_root(warehouse_dir, workspace.pk) / "superseded.json").read_text()
+    )
+    assert len(noted) == 4 + 5  # today's four rollups and March's five
+
+    result = rollups.refresh(warehouse_dir, events_root, workspace.pk, grace=0)
+
+    assert result.removed == 4 + 5
+    assert set(_rollup_files(warehouse_dir)) == (before | after) - set(map(Path, noted))
