@@ -109,6 +109,10 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
     set TCP_NODELAY on accepted connections and each small response waits on the client's
     delayed ACK (measured: 40 single-event requests/s instead of 360 on one connection). The
     socket is bound here as a TCP one instead; the workers inherit it.
+
+    The HTTP parser and the event loop are the C ones (httptools, uvloop): with uvicorn's
+    pure-Python h11 parser and asyncio's loop, one single-event request cost about twice the
+    server CPU (measured in docs/decisions/0004-ingestion-throughput.md).
     """
     import socket
 
@@ -122,6 +126,8 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
         log_level="warning",
         lifespan="off",
         workers=workers,
+        http="httptools",
+        loop="asyncio" if sys.platform == "win32" else "uvloop",  # uvloop has no Windows build
     )
     try:
         if workers == 1:

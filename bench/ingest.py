@@ -17,34 +17,40 @@ Figures 3, 4 and 5, ``http_batch_events``, ``http_single_event_requests`` and
 ``http_single_event_requests_concurrent``: the batch API over HTTP on loopback.
 ``accord serve --no-worker --workers 2`` runs in a subprocess on a free 127.0.0.1 port with its
 own ACCORD_HOME (SQLite, per-token rate limit raised for the run). After a warm-up (64 untimed
-requests, so every worker process has started), 2 threads, each with one keep-alive
-``http.client`` connection, POST batches of 1,000 events (events/s sustained, target 50,000/s),
-then one event per request (requests/s, target 2,000/s); then 32 threads send one event per
-request, as many browsers at once would (the case group commit is for). Bounded in count and time.
+requests, so every worker process has started), 2 keep-alive connections POST batches of 1,000
+events (events/s sustained, target 50,000/s), then one event per request (requests/s, target
+2,000/s); then 32 connections send one event per request, as many browsers at once would (the
+case group commit is for). Bounded in count and time. The client is one thread driving every
+connection through ``selectors``, requests encoded before the clock starts: one request in
+flight per connection (no pipelining), every response read whole, its status checked and its
+JSON decoded. ``params`` give the server's CPU (its processes, from /proc) and the client's
+(this process) per request or per 1,000 events, and ``fsync_ms``, the disk's fsync latency
+measured in the run: a connection waits for one fsync per request, which bounds the
+2-connection single-event figure at ``fsync_bound_requests_per_s``.
 Baseline, same run and same events: ``InboxEvent.objects.create`` once per event through the
 Django ORM into SQLite (what a plain Django endpoint storing each hit would do).
 
 Usage: python bench/ingest.py [--quick] [--events N] [--baseline-events N] [--query-events N]
-                              [--http-events N]
+                              [--http-events N] [--single-events N] [--only ingest|query|http]
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import platform
 import random
+import selectors
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -197,8 +203,8 @@ def bench_query(count: int) -> dict[str, Any]:
     return result
 
 
-HTTP_THREADS = 2
-CONCURRENT_THREADS = 32  # single events from many browsers at once: group commit's case
+HTTP_CONNECTIONS = 2
+CONCURRENT_CONNECTIONS = 32  # single events from many browsers at once: group commit's case
 HTTP_SECONDS = 20.0  # each HTTP loop stops after this long, whatever is left
 SERVER_WORKERS = 2  # uvicorn processes, one per core (docs/decisions/0004-ingestion-throughput.md)
 
@@ -263,42 +269,121 @@ def _wait_until_up(port: int) -> None:
     raise RuntimeError("accord serve did not start within 60 s")
 
 
-def _post_all(port: int, secret: str, bodies: list[bytes], accepted: list[int]) -> None:
-    """POST each body on one keep-alive connection; append the events each 200 accepted."""
-    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    deadline = time.monotonic() + HTTP_SECONDS
-    try:
-        for body in bodies:
-            if time.monotonic() > deadline:
-                break
-            connection.request("POST", "/api/v1/events", body=body, headers=headers)
-            response = connection.getresponse()
-            payload = response.read()
-            if response.status != 200:
-                raise RuntimeError(f"POST /api/v1/events: {response.status} {payload[:200]!r}")
-            accepted.append(json.loads(payload)["accepted"])
-    finally:
-        connection.close()
+@dataclass
+class _Connection:
+    """One keep-alive client connection: its requests still to send and what it has read."""
+
+    sock: socket.socket
+    requests: list[bytes]
+    accepted: list[int]
+    unsent: memoryview = memoryview(b"")
+    received: bytearray = field(default_factory=bytearray)
+
+
+@dataclass(frozen=True)
+class HttpRun:
+    """What one timed loop of requests did, and the CPU this (client) process spent on it."""
+
+    requests: int
+    events: int
+    seconds: float
+    client_cpu: float
+
+
+def _request(port: int, secret: str, body: bytes) -> bytes:
+    """The whole HTTP/1.1 request, encoded once before the timed loop."""
+    head = (
+        f"POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {secret}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
 
 
 def _http_run(
-    port: int, secret: str, bodies: list[bytes], threads: int = HTTP_THREADS
-) -> tuple[int, int, float]:
-    """Spread the bodies over ``threads`` connections; return (requests, events, seconds)."""
-    shares = [bodies[i::threads] for i in range(threads)]
-    results: list[list[int]] = [[] for _ in shares]
-    workers = [
-        threading.Thread(target=_post_all, args=(port, secret, share, result))
-        for share, result in zip(shares, results, strict=True)
-    ]
-    started = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    seconds = time.perf_counter() - started
-    return sum(len(r) for r in results), sum(sum(r) for r in results), seconds
+    port: int, secret: str, bodies: list[bytes], connections: int = HTTP_CONNECTIONS
+) -> HttpRun:
+    """Spread the bodies over ``connections`` keep-alive connections, one request in flight on
+    each (no pipelining), every response read in full and checked; stop after HTTP_SECONDS.
+
+    One thread drives every connection through ``selectors``: a thread per connection made the
+    client's own CPU (and GIL hand-offs) a large part of what the loop measured.
+    """
+    requests = [_request(port, secret, body) for body in bodies]
+    selector = selectors.DefaultSelector()
+    for share in (requests[i::connections] for i in range(connections)):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setblocking(False)
+        client = _Connection(sock, share[::-1], [])
+        selector.register(sock, selectors.EVENT_READ, client)
+    clients = [key.data for key in selector.get_map().values()]
+    cpu, started = time.process_time(), time.perf_counter()
+    deadline = time.monotonic() + HTTP_SECONDS
+    for client in clients:
+        _send_next(selector, client, deadline)
+    while selector.get_map():
+        events = selector.select(timeout=30)
+        if not events:
+            raise RuntimeError("POST /api/v1/events: no answer within 30 s")
+        for key, mask in events:
+            _step(selector, key.data, mask, deadline)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    selector.close()
+    accepted = [count for client in clients for count in client.accepted]
+    return HttpRun(len(accepted), sum(accepted), seconds, cpu)
+
+
+def _send_next(selector: selectors.BaseSelector, client: _Connection, deadline: float) -> None:
+    """Start the connection's next request, or close it when it has none left (or time is up)."""
+    if not client.requests or time.monotonic() > deadline:
+        selector.unregister(client.sock)
+        client.sock.close()
+        return
+    client.unsent = memoryview(client.requests.pop())
+    _write(selector, client)
+
+
+def _write(selector: selectors.BaseSelector, client: _Connection) -> None:
+    sent = client.sock.send(client.unsent)
+    client.unsent = client.unsent[sent:]
+    wanted = selectors.EVENT_WRITE if client.unsent else selectors.EVENT_READ
+    if selector.get_key(client.sock).events != wanted:
+        selector.modify(client.sock, wanted, client)
+
+
+def _step(
+    selector: selectors.BaseSelector, client: _Connection, mask: int, deadline: float
+) -> None:
+    if mask & selectors.EVENT_WRITE:
+        _write(selector, client)
+        return
+    chunk = client.sock.recv(1 << 16)
+    if not chunk:
+        raise RuntimeError("POST /api/v1/events: the server closed the connection")
+    client.received += chunk
+    answer = _response(client.received)
+    if answer is not None:
+        client.accepted.append(answer)
+        _send_next(selector, client, deadline)
+
+
+def _response(buffer: bytearray) -> int | None:
+    """The events a complete 200 response in ``buffer`` accepted (removing it), None if partial."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = bytes(buffer[:end]).decode("latin-1").lower()
+    status = int(head[9:12])
+    length = int(head.split("content-length:", 1)[1].split("\r\n", 1)[0])
+    if len(buffer) < end + 4 + length:
+        return None
+    body = bytes(buffer[end + 4 : end + 4 + length])
+    del buffer[: end + 4 + length]
+    if status != 200:
+        raise RuntimeError(f"POST /api/v1/events: {status} {body[:200]!r}")
+    accepted: int = json.loads(body)["accepted"]
+    return accepted
 
 
 def server_cpu_seconds(pid: int) -> float:
@@ -352,6 +437,35 @@ def _orm_creates_per_s(events: list[dict[str, Any]]) -> float:
     return len(events) / (time.perf_counter() - started)
 
 
+def fsync_ms(folder: Path, times: int = 20) -> float:
+    """The median time of one fsync after a 4 KiB write in ``folder`` (the server's disk).
+
+    A 2xx means fsync'd, so a client sending one request at a time waits at least this long
+    per request: ``connections / fsync`` bounds the sequential single-event figure.
+    """
+    path = folder / "fsync-probe"
+    samples = []
+    with path.open("wb") as probe:
+        for _ in range(times):
+            probe.write(b"x" * 4096)
+            probe.flush()
+            started = time.perf_counter()
+            os.fsync(probe.fileno())
+            samples.append(time.perf_counter() - started)
+    path.unlink()
+    return 1000 * sorted(samples)[times // 2]
+
+
+def _cpu_params(run: HttpRun, server_cpu: float, per: int, unit: str) -> dict[str, float]:
+    """Server and client CPU (ms) per ``per`` requests or events of the run."""
+    count = max(run.events if unit == "events" else run.requests, 1)
+    label = f"{per}_{unit}" if per > 1 else unit
+    return {
+        f"server_cpu_ms_per_{label}": round(1000 * server_cpu * per / count, 3),
+        f"client_cpu_ms_per_{label}": round(1000 * run.client_cpu * per / count, 3),
+    }
+
+
 def bench_http(count: int, single: int, baseline_count: int) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     events = make_events(count + 2 * single + 64, seed=3, now=now)
@@ -359,48 +473,62 @@ def bench_http(count: int, single: int, baseline_count: int) -> list[dict[str, A
     singles = [json.dumps({"events": [e]}).encode() for e in events[count:]]
     warm_up, singles, many = singles[:64], singles[64 : 64 + single], singles[64 + single :]
     baseline = _orm_creates_per_s(make_events(baseline_count, seed=4, now=now))
+    fsync = fsync_ms(HOME)
     with accord_server() as (port, secret, pid):
-        _http_run(port, secret, warm_up, CONCURRENT_THREADS)  # every worker process started
-        cpu = [server_cpu_seconds(pid)]
-        requests, accepted, seconds = _http_run(port, secret, batches)
-        cpu.append(server_cpu_seconds(pid))
-        one_requests, _, one_seconds = _http_run(port, secret, singles)
-        cpu.append(server_cpu_seconds(pid))
-        many_requests, _, many_seconds = _http_run(port, secret, many, CONCURRENT_THREADS)
-        cpu.append(server_cpu_seconds(pid))
-    cpu_ms = [round(1000 * (b - a), 1) for a, b in zip(cpu, cpu[1:], strict=False)]
+        _http_run(port, secret, warm_up, CONCURRENT_CONNECTIONS)  # every worker process started
+        runs, cpu = [], [server_cpu_seconds(pid)]
+        for bodies, connections in (
+            (batches, HTTP_CONNECTIONS),
+            (singles, HTTP_CONNECTIONS),
+            (many, CONCURRENT_CONNECTIONS),
+        ):
+            runs.append(_http_run(port, secret, bodies, connections))
+            cpu.append(server_cpu_seconds(pid))
+    server_cpu = [after - before for before, after in zip(cpu, cpu[1:], strict=False)]
+    batch, one, concurrent = runs
+    common = {
+        "server": f"accord serve --no-worker --workers {SERVER_WORKERS} (uvicorn, httptools, "
+        "uvloop), SQLite, 127.0.0.1 keep-alive",
+        "client": "one thread, selectors, pre-encoded requests, one in flight per connection",
+        "fsync_ms": round(fsync, 2),
+        "machine": MACHINE,
+    }
     params = {
-        "events_sent": requests * 1000,
-        "events_accepted": accepted,
+        "events_sent": batch.requests * 1000,
+        "events_accepted": batch.events,
         "batch": 1000,
-        "threads": HTTP_THREADS,
-        "seconds": round(seconds, 2),
-        "server": f"accord serve --no-worker --workers {SERVER_WORKERS} (uvicorn), SQLite, "
-        "127.0.0.1 keep-alive",
+        "connections": HTTP_CONNECTIONS,
+        "seconds": round(batch.seconds, 2),
         "baseline_events": baseline_count,
         "target": "50,000 events/s",
-        "server_cpu_ms_per_1000_events": round(cpu_ms[0] * 1000 / max(accepted, 1), 2),
-        "machine": MACHINE,
+        **_cpu_params(batch, server_cpu[0], 1000, "events"),
+        **common,
     }
     base = ("Django ORM Model.objects.create per event, SQLite", baseline)
     one_params = {
-        "requests": one_requests,
-        "threads": HTTP_THREADS,
-        "seconds": round(one_seconds, 2),
+        "requests": one.requests,
+        "connections": HTTP_CONNECTIONS,
+        "seconds": round(one.seconds, 2),
         "target": "2,000 requests/s",
-        "server_cpu_ms_per_request": round(cpu_ms[1] / max(one_requests, 1), 3),
-        "machine": MACHINE,
+        "fsync_bound_requests_per_s": round(HTTP_CONNECTIONS * 1000 / fsync, 1),
+        **_cpu_params(one, server_cpu[1], 1, "request"),
+        **common,
     }
-    many_params = {**one_params, "requests": many_requests, "threads": CONCURRENT_THREADS}
-    many_params["seconds"] = round(many_seconds, 2)
-    many_params["server_cpu_ms_per_request"] = round(cpu_ms[2] / max(many_requests, 1), 3)
+    many_params = {
+        "requests": concurrent.requests,
+        "connections": CONCURRENT_CONNECTIONS,
+        "seconds": round(concurrent.seconds, 2),
+        "target": "2,000 requests/s",
+        **_cpu_params(concurrent, server_cpu[2], 1, "request"),
+        **common,
+    }
     return [
-        figure("http_batch_events", params, accepted / seconds, "events/s", base),
-        figure("http_single_event_requests", one_params, one_requests / one_seconds, "req/s", base),
+        figure("http_batch_events", params, batch.events / batch.seconds, "events/s", base),
+        figure("http_single_event_requests", one_params, one.requests / one.seconds, "req/s", base),
         figure(
             "http_single_event_requests_concurrent",
             many_params,
-            many_requests / many_seconds,
+            concurrent.requests / concurrent.seconds,
             "req/s",
             base,
         ),
@@ -437,12 +565,18 @@ def main() -> int:
     parser.add_argument("--baseline-events", type=int)
     parser.add_argument("--query-events", type=int)
     parser.add_argument("--http-events", type=int)
+    parser.add_argument("--single-events", type=int, help="Requests of one event, per figure.")
+    parser.add_argument(
+        "--only",
+        choices=("ingest", "query", "http"),
+        help="Run one group of figures; print them without writing the results file.",
+    )
     args = parser.parse_args()
     count = args.events or (20_000 if args.quick else 200_000)
     baseline_count = args.baseline_events or (500 if args.quick else 5_000)
     query_count = args.query_events or (50_000 if args.quick else 1_000_000)
     http_count = args.http_events or (20_000 if args.quick else 400_000)
-    single_count = 1_000 if args.quick else 10_000
+    single_count = args.single_events or (1_000 if args.quick else 10_000)
 
     import django
 
@@ -451,10 +585,16 @@ def main() -> int:
     from accord.commands import migrate
 
     migrate()
-    figures = [bench_ingest(count, baseline_count), bench_query(query_count)]
-    figures += bench_http(http_count, single_count, baseline_count)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    figures = []
+    if args.only in (None, "ingest"):
+        figures.append(bench_ingest(count, baseline_count))
+    if args.only in (None, "query"):
+        figures.append(bench_query(query_count))
+    if args.only in (None, "http"):
+        figures += bench_http(http_count, single_count, baseline_count)
+    if args.only is None:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     for item in figures:
         print(json.dumps(item))
     return 0

@@ -20,7 +20,6 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import asdict
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -99,7 +98,9 @@ async def _ingest(access: WorkspaceAccess, events: list[Any], send: Send) -> Non
         "accepted": result.accepted,
         "duplicates": result.duplicates,
         "bots": result.bots,
-        "rejected": [asdict(rejection) for rejection in result.rejected],
+        "rejected": [  # asdict() deep-copies: 3 µs a rejection
+            {"index": r.index, "reason": r.reason, "detail": r.detail} for r in result.rejected
+        ],
     }
     await _respond(send, 200, payload, [])
 

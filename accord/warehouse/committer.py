@@ -80,8 +80,7 @@ class GroupCommitter:
         """Store the jobs in one transaction; on failure, retry each alone so one bad batch
         fails only its own request."""
         try:
-            with self._writer_turn():
-                results = store_batches([job.batch for job in jobs])
+            results = store_batches([job.batch for job in jobs], self._writer_turn())
         except Exception as exc:
             connection.close()  # a broken connection is replaced at the next store
             if len(jobs) > 1:

@@ -7,11 +7,11 @@ import math
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 MAX_BATCH = 1_000
 MAX_BODY_BYTES = 10 * 1024 * 1024  # a full batch of events with the largest properties fits
@@ -53,7 +53,8 @@ TEXT_FIELDS = {
     "referrer": LONG_TEXT,
     "user_agent": LONG_TEXT,
 }
-TEXT_ITEMS = tuple(TEXT_FIELDS.items())
+TEXT_ITEMS = tuple(TEXT_FIELDS.items())  # in Event's field order, then user_agent
+NO_PROPERTIES: Mapping[str, Any] = MappingProxyType({})
 KNOWN_FIELDS = frozenset(
     {"event_id", "ts", "kind", "contact_id", "value", "currency", "properties", *TEXT_FIELDS}
 )
@@ -66,6 +67,12 @@ BOT_AGENTS = re.compile(
     re.IGNORECASE,
 )
 CHANNEL_BY_KIND_PREFIX = {"email_": "email", "social_": "social", "ad_": "paid"}
+CHANNEL_BY_KIND = {  # the prefixes above, looked up once per kind rather than per event
+    kind: channel
+    for kind in KINDS
+    for prefix, channel in CHANNEL_BY_KIND_PREFIX.items()
+    if kind.startswith(prefix)
+}
 CHANNEL_BY_MEDIUM = {
     "cpc": "paid",
     "ppc": "paid",
@@ -78,9 +85,14 @@ CHANNEL_BY_MEDIUM = {
 }
 
 
-@dataclass(frozen=True)
-class Event:
-    """One valid, normalised event: aware UTC ``ts``, lower-case ``channel``, upper ``currency``."""
+class Event(NamedTuple):
+    """One valid, normalised event: aware UTC ``ts``, lower-case ``channel``, upper ``currency``.
+
+    A named tuple rather than the usual frozen dataclass (docs/decisions/0004): a frozen
+    dataclass's ``__init__`` sets each of its 18 fields through ``object.__setattr__``, 2.4 µs per
+    event, 40% of validating one; and the fields are in the inbox table's column order, so the
+    insert row is a slice of the event.
+    """
 
     event_id: uuid.UUID
     ts: datetime
@@ -98,7 +110,7 @@ class Event:
     referrer: str = ""
     value: float | None = None
     currency: str = ""
-    properties: Mapping[str, Any] = field(default_factory=dict)
+    properties: Mapping[str, Any] = NO_PROPERTIES
     bot: bool = False
 
 
@@ -124,54 +136,70 @@ def parse_event(raw: Any, now: datetime, user_agent: str = "") -> Event:
     """Validate one raw event and return it normalised; raise Invalid with the first reason.
 
     ``user_agent`` applies when the event carries none (the tracking app passes the browser's).
+    The checks run in a fixed order (object, fields, texts, kind, money, id, ts, contact,
+    properties), so an event with several faults always gets the same reason.
     """
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):  # the ABC check costs 0.1 µs
         raise Invalid("not_an_object", "An event must be a JSON object.")
     if not KNOWN_FIELDS.issuperset(raw):
         unknown = sorted(set(raw) - KNOWN_FIELDS)
         raise Invalid(
             "unknown_field", f"Unknown field {unknown[0]!r}; put custom data in properties."
         )
-    texts = _texts(raw)
-    agent = texts.pop("user_agent") or user_agent
+    anonymous, session, channel, source, medium, campaign, content, term, url, referrer, agent = (
+        _texts(raw)  # the 11 TEXT_ITEMS, in order
+    )
     kind = _kind(raw.get("kind"))
     value, currency = _money(raw.get("value"), raw.get("currency"))
-    texts["channel"] = texts["channel"].lower() or default_channel(kind, texts)
+    properties = raw.get("properties")
+    agent = agent or user_agent
     return Event(
-        event_id=_event_id(raw.get("event_id")),
-        ts=_timestamp(raw.get("ts"), now),
-        kind=kind,
-        contact_id=_contact_id(raw.get("contact_id")),
-        value=value,
-        currency=currency,
-        properties=_properties(raw.get("properties")),
-        bot=bool(agent) and is_bot_agent(agent),
-        **texts,
+        _event_id(raw.get("event_id")),
+        _timestamp(raw.get("ts"), now),
+        kind,
+        _contact_id(raw.get("contact_id")),
+        anonymous,
+        session,
+        channel.lower() or default_channel(kind, medium, referrer),
+        source,
+        medium,
+        campaign,
+        content,
+        term,
+        url,
+        referrer,
+        value,
+        currency,
+        NO_PROPERTIES if properties is None else _properties(properties),
+        bool(agent) and is_bot_agent(agent),
     )
 
 
-def default_channel(kind: str, texts: Mapping[str, str]) -> str:
+def default_channel(kind: str, utm_medium: str, referrer: str) -> str:
     """Pick a channel for an event that names none: from its kind, its utm_medium, its referrer."""
-    for prefix, channel in CHANNEL_BY_KIND_PREFIX.items():
-        if kind.startswith(prefix):
-            return channel
-    medium = texts.get("utm_medium", "").lower()
-    if medium:
-        return CHANNEL_BY_MEDIUM.get(medium, "referral")
-    return "referral" if texts.get("referrer") else "direct"
+    channel = CHANNEL_BY_KIND.get(kind)
+    if channel is not None:
+        return channel
+    if utm_medium:
+        return CHANNEL_BY_MEDIUM.get(utm_medium.lower(), "referral")
+    return "referral" if referrer else "direct"
 
 
-def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Every text field of the event, stripped ("" when absent); the first bad one raises."""
-    texts: dict[str, str] = {}
+def _texts(raw: Mapping[str, Any]) -> list[str]:
+    """Every text field of the event in TEXT_ITEMS order, stripped ("" when absent).
+
+    The common case (a short enough string, or nothing) is checked inline; anything else goes
+    through ``_text``, which raises for the first bad field in that same order.
+    """
+    texts = []
     for name, limit in TEXT_ITEMS:
         value = raw.get(name)
         if value is None:
-            texts[name] = ""
-        elif type(value) is str and len(value) <= limit:  # the common case, checked inline
-            texts[name] = value.strip()
+            texts.append("")
+        elif type(value) is str and len(value) <= limit:
+            texts.append(value.strip())
         else:
-            texts[name] = _text(raw, name, limit)
+            texts.append(_text(raw, name, limit))
     return texts
 
 
@@ -245,7 +273,7 @@ def _money(value: Any, currency: Any) -> tuple[float | None, str]:
 
 def _properties(value: Any) -> Mapping[str, Any]:
     if value is None:
-        return {}
+        return NO_PROPERTIES
     if not isinstance(value, Mapping):
         raise Invalid("properties_not_object", "properties must be a JSON object.")
     try:

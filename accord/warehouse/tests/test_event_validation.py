@@ -96,3 +96,22 @@ def test_a_browser_user_agent_does_not_flag_the_event() -> None:
     agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 Safari/605.1.15"
 
     assert not parse_event({**GOOD, "user_agent": agent}, NOW).bot
+
+
+@pytest.mark.parametrize(
+    ("change", "channel"),
+    [
+        ({"kind": "email_opened", "utm_medium": "cpc"}, "email"),
+        ({"kind": "social_engagement"}, "social"),
+        ({"kind": "ad_click"}, "paid"),
+        ({"utm_medium": " Newsletter "}, "email"),
+        ({"utm_medium": "podcast"}, "referral"),
+        ({"referrer": "https://search.example/"}, "referral"),
+        ({}, "direct"),
+        ({"channel": " Partner ", "utm_medium": "cpc"}, "partner"),
+    ],
+)
+def test_an_event_without_a_channel_gets_one_from_its_kind_medium_or_referrer(
+    change: dict[str, Any], channel: str
+) -> None:
+    assert parse_event({**GOOD, **change}, NOW).channel == channel
