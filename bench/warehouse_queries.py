@@ -160,7 +160,7 @@ def accord_query(
         with analytics_tables(workspace) as tables:
             rolled = tables.rollups
             if on_the_fly:
-                rolled = expressions.rollups(tables.events, rolled.links)
+                rolled = expressions.rollups(tables.events, tables.links)
             return [tuple(row.values()) for row in backend.to_rows(build(rolled))]
 
     return run

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
@@ -105,12 +106,26 @@ class JourneyStep:
 @dataclass(frozen=True)
 class AnalyticsTables:
     """An open warehouse connection, the workspace's raw events, its human ``visits``, and the
-    daily ``rollups`` visitor counts and campaign conversion read."""
+    daily ``rollups`` visitor counts and campaign conversion read (listed on first use)."""
 
     connection: BaseBackend
     events: Table
     visits: Table
-    rollups: expressions.Rollups
+    links: Table
+    workspace_id: int
+
+    @cached_property
+    def rollups(self) -> expressions.Rollups:
+        """The embedded store's rollup files (``rollups.py``), else computed from the events."""
+        config = warehouse_config()
+        stored = (
+            rollups.read(
+                self.connection, config.root, config.events_root, self.workspace_id, self.links
+            )
+            if config.embedded
+            else None
+        )
+        return stored or expressions.rollups(self.events, self.links)
 
 
 # Each column of the links as ONE JSON text, decoded in C: far cheaper than a tuple per link.
@@ -151,23 +166,13 @@ def identity_links(workspace: Workspace) -> pa.Table:
 def analytics_tables(workspace: Workspace) -> Iterator[AnalyticsTables]:
     """Open the warehouse for Ibis expressions (see ``expressions.py``); close it afterwards.
 
-    ``visits`` is ``expressions.visitor_events`` over the events and the identity links;
-    ``rollups`` come from the embedded store's files (``rollups.py``), else from the events.
+    ``visits`` is ``expressions.visitor_events`` over the events and the identity links.
     """
     config = warehouse_config()
     links = backend.links_expr(identity_links(workspace))
     with backend.analytics(config, workspace.pk) as (connection, events):
-        stored = (
-            rollups.read(connection, config.root, config.events_root, workspace.pk, links)
-            if config.embedded
-            else None
-        )
-        yield AnalyticsTables(
-            connection,
-            events,
-            expressions.visitor_events(events, links),
-            stored or expressions.rollups(events, links),
-        )
+        visits = expressions.visitor_events(events, links)
+        yield AnalyticsTables(connection, events, visits, links, workspace.pk)
 
 
 def warehouse_stats(workspace: Workspace) -> WarehouseStats:

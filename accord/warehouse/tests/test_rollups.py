@@ -113,7 +113,7 @@ def _stored_figures(workspace: Workspace) -> dict[str, Any]:
 def _computed_figures(workspace: Workspace) -> dict[str, Any]:
     """The same figures with the rollups computed from the events, ignoring the files."""
     with analytics_tables(workspace) as tables:
-        computed = expressions.rollups(tables.events, tables.rollups.links)
+        computed = expressions.rollups(tables.events, tables.links)
         return {
             name: _rows(getattr(expressions, name)(computed), tables.connection)
             for name in ("daily_channel_counts", "monthly_visitors", "campaign_conversion")
