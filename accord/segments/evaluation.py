@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
@@ -69,7 +69,8 @@ from accord.segments.rules import (
     parse_rule,
     url_regex,
 )
-from accord.warehouse.queries import analytics_tables
+from accord.warehouse import expressions
+from accord.warehouse.queries import AnalyticsTables, analytics_tables
 
 Ids = npt.NDArray[np.int64]
 COLUMNS = {
@@ -230,7 +231,7 @@ class _Compiler:
             return
         self.needs_universe = not _narrowed_by_contact_filters(rule)
         tables = stack.enter_context(analytics_tables(self.workspace))
-        query = behaviour_query(tables.visits, self.found, self.now)
+        query = behaviour_query(tables, self.found, self.now)
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         self.pending = pool.submit(query.to_pyarrow)
 
@@ -428,21 +429,29 @@ class _Reach:
     until: datetime | None
 
 
-def behaviour_query(visits: Table, found: Sequence[Leaf], now: datetime) -> Table:
+def behaviour_query(tables: AnalyticsTables, found: Sequence[Leaf], now: datetime) -> Table:
     """ONE query for every behaviour filter: a column per filter, a row per contact.
 
-    Each filter reads only its own rows, its kind and its days: whole day files outside its
-    window are skipped, and so are the row groups of other kinds (the warehouse sorts each
-    day's files by kind). The per-filter aggregates, grouped by resolved contact, are stacked
-    and folded into one row per contact.
+    Each filter reads only its own rows, its kind and its days. Counts, revenue and first/last
+    seen (``SUMMED``) read the ``activity`` rollup for the whole days of their window and raw
+    events only for the part-days at its edges; filters on event properties, URLs or UTM
+    sources read the events, skipping whole day files outside their window and the row groups
+    of other kinds (the warehouse sorts each day's files by kind). The per-filter aggregates,
+    grouped by resolved contact, are stacked and folded into one row per contact.
     """
-    known = visits.filter(visits.resolved_contact_id.notnull())
+    known = tables.visits.filter(tables.visits.resolved_contact_id.notnull())
     names = [f"m{i}" for i in range(len(found))]
     parts = []
     for i, leaf in enumerate(found):
-        rows = _scope(known, _reach(leaf, now))
+        reach = _reach(leaf, now)
+        if _summed(leaf):
+            rows = _activity(tables, reach)
+            value = _summed_aggregate(rows, leaf)
+        else:
+            rows = _scope(known, reach)
+            value = _aggregate(rows, leaf, now)
         part = rows.group_by(contact=rows.resolved_contact_id.cast("int64")).aggregate(
-            **{names[i]: _aggregate(rows, leaf, now)}
+            **{names[i]: value.cast(_type(leaf))}
         )
         others = {names[j]: ibis.null(_type(other)) for j, other in enumerate(found) if j != i}
         parts.append(part.mutate(**others).select("contact", *names))
@@ -454,6 +463,94 @@ def behaviour_query(visits: Table, found: Sequence[Leaf], now: datetime) -> Tabl
         for name, leaf in zip(names, found, strict=True)
     }
     return stacked.group_by("contact").aggregate(**folded)
+
+
+def _summed(leaf: Leaf) -> bool:
+    """Whether the filter's aggregate can be read from the ``activity`` rollup."""
+    if isinstance(leaf, EventFilter):
+        return not leaf.properties
+    return isinstance(leaf, RevenueFilter | EngagementFilter | SeenFilter)
+
+
+def _activity(tables: AnalyticsTables, reach: _Reach) -> Table:
+    """The ``activity`` rows of the reach, resolved to contacts.
+
+    The whole calendar months of the window come from the ``monthly`` rollup, its other whole
+    UTC days from ``activity``, and the part-days at its edges from the events, one row each.
+    """
+    since = reach.since.astimezone(UTC) if reach.since is not None else None
+    until = reach.until.astimezone(UTC) if reach.until is not None else None
+    first = None if since is None else since.date() + timedelta(days=_past_midnight(since))
+    end = None if until is None else until.date()  # whole days: from ``first``, before ``end``
+    month_from = None if first is None else _month_on_or_after(first)
+    month_to = None if end is None else end.replace(day=1)  # whole months: before this one
+    pieces: list[Table] = []
+    if month_from is None or month_to is None or month_from < month_to:
+        monthly = _kinds(tables.rollups.monthly, reach)
+        if month_from is not None:
+            monthly = monthly.filter(monthly.month >= month_from)
+        if month_to is not None:
+            monthly = monthly.filter(monthly.month < month_to)
+        pieces.append(_activity_columns(monthly))
+        days = [(first, month_from), (month_to, end)]
+    else:
+        days = [(first, end)]
+    daily = _kinds(tables.rollups.activity, reach)
+    for start, stop in days:
+        if start is None and stop is None:
+            continue  # the months cover that side
+        if start is not None and stop is not None and start >= stop:
+            continue  # no whole day there
+        rows = daily.filter(daily.day >= start) if start is not None else daily
+        pieces.append(_activity_columns(rows.filter(rows.day < stop) if stop else rows))
+    part_days = [i.date() for i in (since, until) if i is not None and _past_midnight(i)]
+    if part_days:
+        events = _kinds(tables.events, reach)
+        edges = events.filter(events.day.isin(sorted(set(part_days))))
+        if since is not None:
+            edges = edges.filter(edges.ts >= since)
+        if until is not None:
+            edges = edges.filter(edges.ts < until)
+        pieces.append(_activity_columns(expressions.event_activity(edges)))
+    rows = reduce(lambda a, b: a.union(b, distinct=False), pieces)
+    resolved = expressions.resolved_contacts(rows, tables.links)
+    return resolved.filter(resolved.resolved_contact_id.notnull())
+
+
+def _kinds(rows: Table, reach: _Reach) -> Table:
+    if reach.kinds is None:
+        return rows
+    return rows.filter(rows.kind.isin(sorted(reach.kinds)))
+
+
+def _month_on_or_after(day: date) -> date:
+    return day if day.day == 1 else (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _past_midnight(instant: datetime) -> bool:
+    """Whether a UTC instant falls after the start of its day (its day is then a part-day)."""
+    return instant != datetime.combine(instant.date(), datetime.min.time(), UTC)
+
+
+def _activity_columns(rows: Table) -> Table:
+    """The ``activity`` columns in one order and type, so rollup and event rows stack."""
+    return rows.select(
+        contact_id=rows.contact_id.cast("int64"),
+        anonymous_id=rows.anonymous_id.cast("string"),
+        events=rows.events.cast("int64"),
+        value=rows.value.cast("float64"),
+        first_ts=rows.first_ts.cast(dt.Timestamp(timezone="UTC", scale=6)),
+        last_ts=rows.last_ts.cast(dt.Timestamp(timezone="UTC", scale=6)),
+    )
+
+
+def _summed_aggregate(rows: Table, leaf: Leaf) -> Any:
+    """The aggregate column of a ``SUMMED`` filter over its ``activity`` rows."""
+    if isinstance(leaf, SeenFilter):
+        return rows.first_ts.min() if leaf.which == "first" else rows.last_ts.max()
+    if isinstance(leaf, RevenueFilter):
+        return rows.value.sum().fill_null(0.0)
+    return rows.events.sum()
 
 
 def _type(leaf: Leaf) -> dt.DataType:

@@ -79,7 +79,10 @@ class Rollups:
     - ``channels``: a row per day and channel: ``events``, ``identities`` (``visitors`` summed);
     - ``months``: a row per calendar month (``month``, its first day) and identity;
     - ``touches``: a row per day, campaign and identity: ``first_touch`` (earliest ts);
-    - ``purchases``: a row per purchase: ``ts``, ``value`` (and ``day``).
+    - ``purchases``: a row per purchase: ``ts``, ``value`` (and ``day``);
+    - ``activity``: a row per day, kind and identity: ``events``, ``value`` (summed),
+      ``first_ts`` and ``last_ts`` (what segment behaviour filters read for whole days);
+    - ``monthly``: ``activity`` summed per calendar month (``month``), kind and identity.
 
     Every table has ``contact_id`` and ``anonymous_id`` (null when the contact id is set).
     """
@@ -89,6 +92,8 @@ class Rollups:
     months: Table
     touches: Table
     purchases: Table
+    activity: Table
+    monthly: Table
     links: Table
 
 
@@ -137,15 +142,68 @@ def day_purchases(events: Table) -> Table:
     )
 
 
+def day_activity(events: Table) -> Table:
+    """The ``activity`` rollup: per day, kind and identity, the events, value, first and last ts."""
+    humans = _humans(events)
+    return humans.group_by(day=humans.day, kind=humans.kind, **_identity(humans)).aggregate(
+        events=humans.count(),
+        value=humans.value.sum().cast("float64"),
+        first_ts=humans.ts.min(),
+        last_ts=humans.ts.max(),
+    )
+
+
+def month_activity(activity: Table) -> Table:
+    """The ``monthly`` rollup from ``activity`` rows: the same sums per calendar month."""
+    month = ibis.date(activity.day.year(), activity.day.month(), 1)
+    return activity.group_by(
+        month=month,
+        kind=activity.kind,
+        contact_id=activity.contact_id,
+        anonymous_id=activity.anonymous_id,
+    ).aggregate(
+        events=activity.events.sum().cast("int64"),
+        value=activity.value.sum(),
+        first_ts=activity.first_ts.min(),
+        last_ts=activity.last_ts.max(),
+    )
+
+
+def event_activity(events: Table) -> Table:
+    """Human events shaped as ``activity`` rows, one per event (for parts of a day)."""
+    humans = _humans(events)
+    return humans.select(
+        day=humans.day,
+        kind=humans.kind,
+        **_identity(humans),
+        events=ibis.literal(1, "int64"),
+        value=humans.value.cast("float64"),
+        first_ts=humans.ts,
+        last_ts=humans.ts,
+    )
+
+
+def resolved_contacts(rows: Table, links: Table) -> Table:
+    """``rows`` (with ``contact_id``, ``anonymous_id``) plus ``resolved_contact_id``: the row's
+    contact, else the one an identity link gives its anonymous id (null when neither)."""
+    linked = _linked(links)
+    joined = rows.left_join(linked, rows.anonymous_id == linked.link_anonymous_id)
+    contact = ibis.coalesce(joined.contact_id.cast("int64"), joined.link_contact_id)
+    return joined.mutate(resolved_contact_id=contact).drop("link_anonymous_id", "link_contact_id")
+
+
 def rollups(events: Table, links: Table) -> Rollups:
     """Rollups computed on the fly from the events (remote backends, tests)."""
     visitors = day_visitors(events)
+    activity = day_activity(events)
     return Rollups(
         visitors,
         day_channels(visitors),
         month_visitors(visitors),
         day_touches(events),
         day_purchases(events),
+        activity,
+        month_activity(activity),
         links,
     )
 

@@ -1,12 +1,14 @@
 """The embedded warehouse's rollups: each day's events summed once, kept as Parquet files.
 
-Visitor counts and campaign conversion read ``expressions.Rollups``. On a remote backend they
-are computed from the events at query time; here each day's rollups (``visitors``, ``channels``,
-``touches``, ``purchases``) and each month's ``months`` are written as files beside the events
-(decision record 0005), and a query reads those instead of a year of events.
+Visitor counts, campaign conversion and segment behaviour filters read ``expressions.Rollups``.
+On a remote backend they are computed from the events at query time; here each day's rollups
+(``visitors``, ``channels``, ``touches``, ``purchases``, ``activity``) and each month's
+``months`` and ``monthly`` are written as files beside the events (decision records 0005 and
+0006), and a query reads those instead of a year of events.
 
 Layout: ``<root>/rollups/workspace=<id>/day=YYYY-MM-DD/<table>-<fingerprint>.parquet`` and
-``.../month=YYYY-MM/months-<fingerprint>.parquet``. A day's fingerprint is a hash of the names of
+``.../month=YYYY-MM/<table>-<fingerprint>.parquet`` (the days' tables gathered, ``months`` and
+``monthly``). A day's fingerprint is a hash of the names of
 its event files (each write, compaction or erasure publishes files under new names), a month's
 is a hash of its days' fingerprints. A rollup whose fingerprint is not the current one is stale
 and never read: queries compute that day (or month) from its events instead, so answers are
@@ -46,11 +48,17 @@ DAY_TABLES: Mapping[str, Callable[[Table], Table]] = {
     "channels": lambda events: expressions.day_channels(expressions.day_visitors(events)),
     "touches": expressions.day_touches,
     "purchases": expressions.day_purchases,
+    "activity": expressions.day_activity,
 }
 MONTHS = "months"
-MONTH_TABLES = (*DAY_TABLES, MONTHS)
+MONTHLY = "monthly"
+MONTH_TABLES = (*DAY_TABLES, MONTHS, MONTHLY)
 # Part of every fingerprint: bump it when a rollup's definition changes, so all are rebuilt.
-VERSION = "1"
+VERSION = "2"
+# A month's ``activity`` by kind, then day, in small row groups: a query for one kind over
+# some days reads only the row groups that hold them (their statistics say which).
+ORDER: Mapping[str, list[str]] = {"activity": ["kind", "day"]}
+ROW_GROUPS: Mapping[str, int] = {"activity": 65_536, MONTHLY: 65_536}
 SUPERSEDED = "superseded.json"
 SUPERSEDED_GRACE_SECONDS = 120.0
 
@@ -116,7 +124,7 @@ def _month_files(root: Path, workspace_id: int, month: date, fingerprint: str) -
     return {t: _file(root, workspace_id, folder, t, fingerprint) for t in MONTH_TABLES}
 
 
-def _write(table: pa.Table, final: Path, *, durable: bool) -> None:
+def _write(table: pa.Table, final: Path, *, durable: bool, row_group: int | None = None) -> None:
     """Write ``table`` to ``final`` atomically (hidden temporary name, then rename).
 
     ``durable``: fsync before the rename, so that a power cut cannot leave a torn file under a
@@ -124,7 +132,7 @@ def _write(table: pa.Table, final: Path, *, durable: bool) -> None:
     """
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.parent / f".{final.stem}-{uuid.uuid4().hex}.tmp"
-    pq.write_table(table, temporary, compression="zstd")
+    pq.write_table(table, temporary, compression="zstd", row_group_size=row_group)
     if durable:
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
@@ -184,6 +192,7 @@ def _build_days(
         "channels": connection.to_pyarrow(expressions.day_channels(ibis.memtable(visitors))),
         "touches": connection.to_pyarrow(expressions.day_touches(events)),
         "purchases": connection.to_pyarrow(expressions.day_purchases(events)),
+        "activity": connection.to_pyarrow(expressions.day_activity(events)),
     }
     for day, files in wanted.items():
         for table, rows in built.items():
@@ -200,10 +209,24 @@ def _gather_month(
     """Write a month's files: its days' rollups together, and ``months``."""
     for table in DAY_TABLES:
         rows = connection.read_parquet([str(f[table]) for f in daily], hive_partitioning=False)
-        _write(connection.to_pyarrow(rows.order_by("day")), gathered[table], durable=durable)
+        order = ORDER.get(table, ["day"])
+        _write(
+            connection.to_pyarrow(rows.order_by(order)),
+            gathered[table],
+            durable=durable,
+            row_group=ROW_GROUPS.get(table),
+        )
     visitors = connection.read_parquet(gathered["visitors"], hive_partitioning=False)
     months = connection.to_pyarrow(expressions.month_visitors(visitors))
     _write(months, gathered[MONTHS], durable=durable)
+    activity = connection.read_parquet(gathered["activity"], hive_partitioning=False)
+    monthly = expressions.month_activity(activity).order_by("kind")
+    _write(
+        connection.to_pyarrow(monthly),
+        gathered[MONTHLY],
+        durable=durable,
+        row_group=ROW_GROUPS[MONTHLY],
+    )
 
 
 def _remove_others(root: Path, workspace_id: int, keep: set[Path], grace: float) -> int:
@@ -271,18 +294,23 @@ def read(
         table: _union(connection, files[table], None if computed is None else build(computed))
         for table, build in DAY_TABLES.items()
     }
-    computed_months = None
+    computed_months = computed_monthly = None
     if stale_months:
-        visitors = tables["visitors"]
+        visitors, activity = tables["visitors"], tables["activity"]
         within = [(visitors.day >= m) & (visitors.day < _next_month(m)) for m in stale_months]
         computed_months = expressions.month_visitors(visitors.filter(reduce(operator.or_, within)))
+        within = [(activity.day >= m) & (activity.day < _next_month(m)) for m in stale_months]
+        computed_monthly = expressions.month_activity(activity.filter(reduce(operator.or_, within)))
     months = _union(connection, files[MONTHS], computed_months)
+    monthly = _union(connection, files[MONTHLY], computed_monthly)
     return expressions.Rollups(
         tables["visitors"],
         tables["channels"],
         months,
         tables["touches"],
         tables["purchases"],
+        tables["activity"],
+        monthly,
         links,
     )
 
