@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import authenticate
+from pytest_django.fixtures import Settings
 
 from accord.accounts.models import Membership
 from accord.brand.models import StyleGuide
@@ -13,7 +16,10 @@ from accord.segments.models import Segment
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_company_is_complete_and_rebuilding_it_duplicates_nothing() -> None:
+def test_the_demo_company_is_complete_and_rebuilding_it_duplicates_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    settings.ACCORD_WAREHOUSE_DIR = str(tmp_path / "warehouse")  # workspace ids repeat across tests
     first = build_demo(contacts=60, seed=7, events=3000)
     second = build_demo(contacts=60, seed=7, events=3000)
 

@@ -7,6 +7,11 @@ come from search, paid search, Instagram/Facebook/LinkedIn, email, direct, refer
 press, and some end in a purchase in EUR. Part of the contacts first browse anonymously, then
 sign up: their earlier events are stitched to them through identity links.
 
+Visitors have habits (``PROFILES``, by visitor id modulo 4): shop regulars who come by email or
+directly and buy, Instagram-led blog readers, searchers comparing products, and a culture
+audience from the press and design sites visiting the exhibition. Each visit keeps to its
+visitor's habits with probability ``AFFINITY``, so that personas have something to find.
+
 Everything derives from the seed and the last day (``end``); each day is generated as numpy
 vectors and written as one file, so memory stays bounded by one day of events (100M events
 make about 274k a day).
@@ -55,6 +60,42 @@ PAGES = (
     "/a-propos",
 )
 MEDIUM = {"paid": "cpc", "social": "social", "email": "email", "press": "press"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A visitor's habits: the channels that bring them, the pages they read, how they buy."""
+
+    channels: tuple[str, ...]
+    pages: tuple[str, ...]
+    conversion: float
+    opens: float  # the share of emails they open
+
+
+PROFILES = (
+    Profile(
+        ("email", "direct"),
+        ("/boutique", "/boutique/lampe-arc", "/boutique/suspension-opaline"),
+        2.5,
+        0.65,
+    ),
+    Profile(("social",), ("/blog/eclairer-un-salon", "/blog/atelier-verre-souffle"), 0.4, 0.25),
+    Profile(
+        ("search", "paid"),
+        ("/boutique/lampe-arc", "/boutique/applique-laiton", "/boutique/suspension-opaline"),
+        1.0,
+        0.3,
+    ),
+    Profile(("press", "referral"), ("/exposition", "/a-propos"), 0.6, 0.35),
+)
+AFFINITY = 0.75
+# Each channel's profile, and each profile's pages as indices into PAGES (cycled to 3 columns).
+FAVOURITE = np.array([next(i for i, p in enumerate(PROFILES) if c in p.channels) for c in CHANNELS])
+PROFILE_PAGES = np.array(
+    [[PAGES.index(p.pages[i % len(p.pages)]) for i in range(3)] for p in PROFILES]
+)
+PROFILE_CONVERSION = np.array([p.conversion for p in PROFILES])
+PROFILE_OPENS = np.array([p.opens for p in PROFILES])
 
 
 @dataclass(frozen=True)
@@ -277,7 +318,7 @@ def _emails(
         return _frame(0, np.zeros(0, np.int64), pa.array([], pa.string()), None, None)
     eligible = np.flatnonzero(population.known_from <= index)
     sent = rng.choice(eligible, size=min(len(eligible) // 2, cap // 2), replace=False)
-    opened = sent[rng.random(len(sent)) < 0.4]
+    opened = sent[rng.random(len(sent)) < PROFILE_OPENS[sent % len(PROFILES)]]
     clicked = opened[rng.random(len(opened)) < 0.25]
     visitor = np.concatenate([sent, opened, clicked]).astype(np.int64)
     kinds = np.repeat([0, 1, 2], [len(sent), len(opened), len(clicked)])
@@ -374,12 +415,23 @@ def _within_visit(gaps: np.ndarray, length: np.ndarray) -> np.ndarray:
 def _visitors(
     rng: np.random.Generator, population: Population, index: int, channel: np.ndarray
 ) -> np.ndarray:
-    """Skewed toward low ids (loyal visitors come back); email visits come from contacts."""
+    """Skewed toward low ids (loyal visitors come back); email visits come from contacts.
+
+    With probability ``AFFINITY`` a visit goes to a visitor whose profile favours its channel
+    (the nearest id of that profile).
+    """
     visitor = (population.visitors * rng.random(len(channel)) ** 2.5).astype(np.int64)
+    keeps = rng.random(len(channel)) < AFFINITY
+    snapped = visitor - visitor % len(PROFILES) + FAVOURITE[channel]
+    visitor = np.where(keeps & (snapped < population.visitors), snapped, visitor)
     by_email = channel == CHANNELS.index("email")
     eligible = np.flatnonzero(population.known_from <= index)
     if len(eligible):
         visitor[by_email] = rng.choice(eligible, size=int(by_email.sum()))
+        regulars = eligible[eligible % len(PROFILES) == FAVOURITE[CHANNELS.index("email")]]
+        loyal = by_email & keeps
+        if len(regulars):
+            visitor[loyal] = rng.choice(regulars, size=int(loyal.sum()))
     return visitor
 
 
@@ -398,7 +450,8 @@ def _kinds(
     """0 page_view, 1 click, 2 purchase (the last event of a converting visit)."""
     lifts = np.array([c.conversion for c in active] + [1.0])
     loyal = np.where(visits.visitor < len(population.contacts), 1.5, 1.0)
-    chance = CONVERSION[visits.channel] * lifts[visits.tagged] * loyal
+    habits = PROFILE_CONVERSION[visits.visitor % len(PROFILES)]
+    chance = CONVERSION[visits.channel] * lifts[visits.tagged] * loyal * habits
     converts = (rng.random(len(chance)) < chance) & (visits.length > 1) & ~visits.bot
     kind = np.where(rng.random(len(visits.visit)) < 0.15, 1, 0)
     kind[visits.step == 0] = 0
@@ -422,10 +475,12 @@ def _web_frame(
     purchase = kind == 2
     value = np.round(np.clip(rng.lognormal(np.log(120), 0.7, size=n), 15, 4000), 2)
     landing = [f"{SITE}{c.landing}" for c in active] + [None]
-    page = pc.binary_join_element_wise(SITE, _pick(PAGES, rng.integers(0, len(PAGES), size=n)), "")
+    visitor = visits.visitor[visits.visit]
+    usual = PROFILE_PAGES[visitor % len(PROFILES), rng.integers(0, PROFILE_PAGES.shape[1], size=n)]
+    pages = np.where(rng.random(n) < AFFINITY, usual, rng.integers(0, len(PAGES), size=n))
+    page = pc.binary_join_element_wise(SITE, _pick(PAGES, pages), "")
     first = pa.array(visits.step == 0)
     tagged_landing = _pick(landing, visits.tagged[visits.visit])
-    visitor = visits.visitor[visits.visit]
     return _frame(
         n,
         ts,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -13,7 +15,7 @@ from accord.accounts.access import Actor
 from accord.accounts.actions import create_workspace
 from accord.accounts.models import Workspace
 from accord.warehouse import backend
-from accord.warehouse.demo import build_demo_events
+from accord.warehouse.demo import PROFILES, build_demo_events
 from accord.warehouse.models import IdentityLink
 from accord.warehouse.queries import analytics_tables, contact_journey, warehouse_stats
 
@@ -113,3 +115,26 @@ def test_visitors_who_signed_up_later_have_stitched_journeys(
     with analytics_tables(workspace) as tables:
         people = backend.to_rows(tables.visits.select("person").distinct())
     assert sum(1 for row in people if row["person"].startswith("c:")) > 50
+
+
+@pytest.mark.django_db
+def test_visitors_keep_to_their_habits(workspace: Workspace, warehouse_dir: Path) -> None:
+    _winter(workspace, 6, 30_000)
+    events = _events(warehouse_dir, workspace).filter(pc.invert(pc.field("bot")))
+    views = events.filter(pc.field("kind") == "page_view").to_pylist()
+    readers = [v for v in views if _profile(v["anonymous_id"]) == 1]  # Instagram-led blog readers
+    assert _share(readers, "channel", "social") > 2 * _share(views, "channel", "social")
+    assert _share(readers, "url", "/blog/") > 2 * _share(views, "url", "/blog/")
+    buyers = [
+        _profile(p["anonymous_id"])
+        for p in events.filter(pc.field("kind") == "purchase").to_pylist()
+    ]
+    assert buyers.count(0) > 0.4 * len(buyers)  # shop regulars (a quarter of visitors) buy most
+
+
+def _profile(anonymous_id: str) -> int:
+    return int(anonymous_id.removeprefix("v-")) % len(PROFILES)
+
+
+def _share(rows: list[dict[str, Any]], column: str, text: str) -> float:
+    return sum(1 for row in rows if text in (row[column] or "")) / len(rows)
