@@ -430,14 +430,16 @@ class _Reach:
 
 
 def behaviour_query(tables: AnalyticsTables, found: Sequence[Leaf], now: datetime) -> Table:
-    """ONE query for every behaviour filter: a column per filter, a row per contact.
+    """ONE query for every behaviour filter: per filter (``filter``, its index), a row per
+    contact with the filter's aggregate in its own column (``m<index>``, null in other rows).
 
     Each filter reads only its own rows, its kind and its days. Counts, revenue and first/last
-    seen (``SUMMED``) read the ``activity`` rollup for the whole days of their window and raw
+    seen (``_summed``) read the ``activity`` rollups for the whole days of their window and raw
     events only for the part-days at its edges; filters on event properties, URLs or UTM
     sources read the events, skipping whole day files outside their window and the row groups
     of other kinds (the warehouse sorts each day's files by kind). The per-filter aggregates,
-    grouped by resolved contact, are stacked and folded into one row per contact.
+    grouped by resolved contact, are stacked as they are: folding them into one row per
+    contact would cost a second aggregation over every row.
     """
     known = tables.visits.filter(tables.visits.resolved_contact_id.notnull())
     names = [f"m{i}" for i in range(len(found))]
@@ -454,15 +456,9 @@ def behaviour_query(tables: AnalyticsTables, found: Sequence[Leaf], now: datetim
             **{names[i]: value.cast(_type(leaf))}
         )
         others = {names[j]: ibis.null(_type(other)) for j, other in enumerate(found) if j != i}
-        parts.append(part.mutate(**others).select("contact", *names))
-    stacked = reduce(lambda a, b: a.union(b, distinct=False), parts)
-    folded = {
-        name: stacked[name].max()
-        if isinstance(leaf, SeenFilter)
-        else stacked[name].max().fill_null(0)
-        for name, leaf in zip(names, found, strict=True)
-    }
-    return stacked.group_by("contact").aggregate(**folded)
+        part = part.mutate(filter=ibis.literal(i, "int16"), **others)
+        parts.append(part.select("filter", "contact", *names))
+    return reduce(lambda a, b: a.union(b, distinct=False), parts)
 
 
 def _summed(leaf: Leaf) -> bool:
@@ -566,11 +562,14 @@ def select_behaviour(table: pa.Table, found: Sequence[Leaf], now: datetime) -> d
     Filters that also match contacts without any event ("did not", revenue below a bound...)
     come back negated: every contact but those that fail the test.
     """
+    which = table.column("filter").to_numpy()
     contacts = table.column("contact").to_numpy()
-    return {
-        leaf.path: _select(leaf, contacts, table.column(f"m{i}"), now)
-        for i, leaf in enumerate(found)
-    }
+    selected = {}
+    for i, leaf in enumerate(found):
+        rows = np.flatnonzero(which == i)
+        column = table.column(f"m{i}").take(pa.array(rows))
+        selected[leaf.path] = _select(leaf, contacts[rows], column, now)
+    return selected
 
 
 def _reach(leaf: Leaf, now: datetime) -> _Reach:

@@ -41,6 +41,7 @@ from accord.warehouse.models import (
     IdentityLink,
     InboxEvent,
     IngestionCounter,
+    LinkStamp,
     Outcome,
     WarehouseSettings,
 )
@@ -386,7 +387,13 @@ def stitch_identity(
                 "source": source[:32],
             },
         )
+        _links_changed(workspace)
     return link
+
+
+def _links_changed(workspace: Workspace) -> None:
+    """Give the workspace's links a new stamp (inside the transaction that changed them)."""
+    LinkStamp.objects.update_or_create(workspace=workspace, defaults={"stamp": uuid.uuid4().hex})
 
 
 def stitch_identities(
@@ -406,6 +413,8 @@ def stitch_identities(
             if a not in known
         ]
         IdentityLink.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        if rows:
+            _links_changed(workspace)
     return len(rows)
 
 
@@ -587,6 +596,8 @@ def forget_contact(workspace: Workspace, contact_id: int) -> str:
     links = IdentityLink.objects.filter(workspace=workspace, contact_id=contact_id)
     anonymous = list(links.values_list("anonymous_id", flat=True))
     links.delete()
+    if anonymous:
+        _links_changed(workspace)
     _anonymise_inbox(workspace, contact_id, anonymous, token)
     transaction.on_commit(lambda: erase_stored_events(workspace.pk, contact_id, anonymous, token))
     return token

@@ -122,3 +122,16 @@ class WarehouseSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace_id}: {self.retention_days} days"
+
+
+class LinkStamp(models.Model):
+    """A new random ``stamp`` each time a workspace's identity links change (in the same
+    transaction): a reader may reuse the links it loaded under the stamp it reads now."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    stamp = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"links of workspace {self.workspace_id}: {self.stamp}"

@@ -24,7 +24,13 @@ from ibis.expr.types import Table
 from accord.accounts.models import Workspace
 from accord.warehouse import backend, expressions, rollups, store
 from accord.warehouse.config import warehouse_config
-from accord.warehouse.models import IdentityLink, InboxEvent, IngestionCounter, Outcome
+from accord.warehouse.models import (
+    IdentityLink,
+    InboxEvent,
+    IngestionCounter,
+    LinkStamp,
+    Outcome,
+)
 
 SUMMARY_LENGTH = 120
 JOURNEY_COLUMNS = (
@@ -135,8 +141,39 @@ LINK_ARRAYS = {
 }
 
 
+# The links each process loaded last, by database and workspace: (stamp, links).
+_LOADED_LINKS: dict[tuple[str, int], tuple[str, pa.Table]] = {}
+MAX_LOADED_LINKS = 8
+
+
 def identity_links(workspace: Workspace) -> pa.Table:
-    """Every anonymous id → contact id link of the workspace as an Arrow table (one query)."""
+    """Every anonymous id → contact id link of the workspace as an Arrow table.
+
+    Reuses the links this process loaded last for the workspace while their ``LinkStamp`` is
+    unchanged (one small query); otherwise loads them (one query). The stamp is read first:
+    links a writer commits meanwhile come with a new stamp, so the next call loads again.
+    """
+    database = IdentityLink.objects.db
+    stamp = (
+        LinkStamp.objects.using(database)
+        .filter(workspace=workspace)
+        .values_list("stamp", flat=True)
+        .first()
+    )
+    key = (database, workspace.pk)
+    loaded = _LOADED_LINKS.get(key)
+    if stamp is not None and loaded is not None and loaded[0] == stamp:
+        return loaded[1]
+    links = _load_links(workspace)
+    if stamp is not None:
+        _LOADED_LINKS.pop(key, None)
+        while len(_LOADED_LINKS) >= MAX_LOADED_LINKS:
+            _LOADED_LINKS.pop(next(iter(_LOADED_LINKS)))
+        _LOADED_LINKS[key] = (stamp, links)
+    return links
+
+
+def _load_links(workspace: Workspace) -> pa.Table:
     query = IdentityLink.objects.filter(workspace=workspace).values_list(
         "anonymous_id", "contact_id"
     )
