@@ -50,15 +50,19 @@ DAY_TABLES: Mapping[str, Callable[[Table], Table]] = {
     "purchases": expressions.day_purchases,
     "activity": expressions.day_activity,
 }
+ACTIVITY = "activity"
+# ``activity`` stays in day files: a query reads the days it needs, the folder names telling
+# which (it is read with hive partitioning), and ``monthly`` sums whole months.
+GATHERED = tuple(table for table in DAY_TABLES if table != ACTIVITY)
 MONTHS = "months"
 MONTHLY = "monthly"
-MONTH_TABLES = (*DAY_TABLES, MONTHS, MONTHLY)
+MONTH_TABLES = (*GATHERED, MONTHS, MONTHLY)
 # Part of every fingerprint: bump it when a rollup's definition changes, so all are rebuilt.
-VERSION = "2"
-# A month's ``activity`` by kind, then day, in small row groups: a query for one kind over
-# some days reads only the row groups that hold them (their statistics say which).
-ORDER: Mapping[str, list[str]] = {"activity": ["kind", "day"]}
-ROW_GROUPS: Mapping[str, int] = {"activity": 65_536, MONTHLY: 65_536}
+VERSION = "3"
+# ``activity`` and ``monthly`` sorted by kind in small row groups: a query for one kind reads
+# only the row groups that hold it (their statistics say which).
+BY_KIND = (ACTIVITY, MONTHLY)
+ROW_GROUP_ROWS = 65_536
 SUPERSEDED = "superseded.json"
 SUPERSEDED_GRACE_SECONDS = 120.0
 
@@ -192,12 +196,12 @@ def _build_days(
         "channels": connection.to_pyarrow(expressions.day_channels(ibis.memtable(visitors))),
         "touches": connection.to_pyarrow(expressions.day_touches(events)),
         "purchases": connection.to_pyarrow(expressions.day_purchases(events)),
-        "activity": connection.to_pyarrow(expressions.day_activity(events)),
+        ACTIVITY: connection.to_pyarrow(expressions.day_activity(events)),
     }
     for day, files in wanted.items():
         for table, rows in built.items():
             one_day = rows.filter(pc.equal(rows.column("day"), pa.scalar(day, pa.date32())))
-            _write(one_day, files[table], durable=durable)
+            _write_rollup(one_day, table, files[table], durable=durable)
 
 
 def _gather_month(
@@ -206,27 +210,24 @@ def _gather_month(
     gathered: Mapping[str, Path],
     durable: bool,
 ) -> None:
-    """Write a month's files: its days' rollups together, and ``months``."""
-    for table in DAY_TABLES:
+    """Write a month's files: its days' rollups together, ``months`` and ``monthly``."""
+    for table in GATHERED:
         rows = connection.read_parquet([str(f[table]) for f in daily], hive_partitioning=False)
-        order = ORDER.get(table, ["day"])
-        _write(
-            connection.to_pyarrow(rows.order_by(order)),
-            gathered[table],
-            durable=durable,
-            row_group=ROW_GROUPS.get(table),
-        )
+        _write(connection.to_pyarrow(rows.order_by("day")), gathered[table], durable=durable)
     visitors = connection.read_parquet(gathered["visitors"], hive_partitioning=False)
     months = connection.to_pyarrow(expressions.month_visitors(visitors))
     _write(months, gathered[MONTHS], durable=durable)
-    activity = connection.read_parquet(gathered["activity"], hive_partitioning=False)
-    monthly = expressions.month_activity(activity).order_by("kind")
-    _write(
-        connection.to_pyarrow(monthly),
-        gathered[MONTHLY],
-        durable=durable,
-        row_group=ROW_GROUPS[MONTHLY],
-    )
+    activity = connection.read_parquet([str(f[ACTIVITY]) for f in daily], hive_partitioning=False)
+    monthly = connection.to_pyarrow(expressions.month_activity(activity))
+    _write_rollup(monthly, MONTHLY, gathered[MONTHLY], durable=durable)
+
+
+def _write_rollup(rows: pa.Table, table: str, final: Path, *, durable: bool) -> None:
+    """Write a day's or month's ``table``; sorted by kind in small row groups if in BY_KIND."""
+    if table in BY_KIND:
+        _write(rows.sort_by("kind"), final, durable=durable, row_group=ROW_GROUP_ROWS)
+    else:
+        _write(rows, final, durable=durable)
 
 
 def _remove_others(root: Path, workspace_id: int, keep: set[Path], grace: float) -> int:
@@ -272,26 +273,35 @@ def read(
     current = layout(events_root, workspace_id)
     if not current.parts:
         return None
-    files: dict[str, list[str]] = {table: [] for table in MONTH_TABLES}
+    files: dict[str, list[str]] = {table: [] for table in (*MONTH_TABLES, ACTIVITY)}
     stale_months: list[date] = []
     stale_parts: list[str] = []
     for month, days in current.months().items():
         gathered = _month_files(root, workspace_id, month, current.month_fingerprint(days))
-        if all(path.exists() for path in gathered.values()):
+        daily = {
+            day: _day_files(root, workspace_id, day, current.fingerprints[day]) for day in days
+        }
+        activity = [daily[day][ACTIVITY] for day in days]
+        if all(path.exists() for path in (*gathered.values(), *activity)):
             for table, path in gathered.items():
                 files[table].append(str(path))
+            files[ACTIVITY] += [str(path) for path in activity]
             continue
         stale_months.append(month)
         for day in days:
-            daily = _day_files(root, workspace_id, day, current.fingerprints[day])
-            if all(path.exists() for path in daily.values()):
-                for table, path in daily.items():
+            if all(path.exists() for path in daily[day].values()):
+                for table, path in daily[day].items():
                     files[table].append(str(path))
             else:
                 stale_parts += [str(f) for f in current.parts[day]]
     computed = connection.read_parquet(stale_parts, hive_partitioning=True) if stale_parts else None
     tables = {
-        table: _union(connection, files[table], None if computed is None else build(computed))
+        table: _union(
+            connection,
+            files[table],
+            None if computed is None else build(computed),
+            by_day=table == ACTIVITY,
+        )
         for table, build in DAY_TABLES.items()
     }
     computed_months = computed_monthly = None
@@ -315,12 +325,20 @@ def read(
     )
 
 
-def _union(connection: BaseBackend, files: list[str], computed: Table | None) -> Table:
-    """The rows of ``files`` and of ``computed`` (at least one of them)."""
+def _union(
+    connection: BaseBackend, files: list[str], computed: Table | None, *, by_day: bool = False
+) -> Table:
+    """The rows of ``files`` and of ``computed`` (at least one of them).
+
+    ``by_day``: day files, read with hive partitioning so that a filter on ``day`` skips the
+    files of other days unopened (the ``workspace`` folder column is dropped).
+    """
     if not files:
         assert computed is not None  # noqa: S101  (every day is in a file or computed)
         return computed
-    stored = connection.read_parquet(files, hive_partitioning=False)
+    stored = connection.read_parquet(files, hive_partitioning=by_day)
+    if by_day:
+        stored = stored.drop("workspace")
     return stored if computed is None else stored.union(computed.select(*stored.columns))
 
 

@@ -90,3 +90,19 @@ def test_rules_give_the_reference_members_without_rollup_files(population: Popul
     for rule in rules:
         node = {"all": [_strip(rule)]}
         assert evaluate_rule(population.workspace, node, now=NOW) == reference.evaluate(node), node
+
+
+@pytest.mark.django_db
+def test_a_missing_activity_day_file_is_computed_from_the_events(population: Population) -> None:
+    config = warehouse_config()
+    base = rollups.rollups_root(config.root, population.workspace.pk)
+    day_files = sorted(base.glob("day=*/activity-*.parquet"))
+    assert len(day_files) > 30
+    day_files[len(day_files) // 2].unlink()  # its month's files are still there
+    reach = _Reach(None, datetime(2024, 11, 1, 7, tzinfo=UTC), None)  # every event
+    with analytics_tables(population.workspace) as tables:
+        visits = tables.visits
+        scanned = _scope(visits.filter(visits.resolved_contact_id.notnull()), reach)
+        expected = _counts(_by_contact(scanned, scanned.count()))
+        rows = _activity(tables, reach)
+        assert _counts(_by_contact(rows, rows.events.sum())) == expected

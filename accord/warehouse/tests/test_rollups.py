@@ -149,7 +149,7 @@ def test_a_flush_writes_the_rollups_of_its_days_and_months(
         "month=2025-02",
         "month=2025-03",
     }
-    assert len(files) == 4 * 5 + 2 * 7  # 5 tables a day; gathered, months and monthly
+    assert len(files) == 4 * 5 + 2 * 6  # 5 tables a day; 4 gathered, months and monthly a month
     result = rollups.refresh(warehouse_dir, warehouse_config().events_root, workspace.pk)
     assert result == rollups.RefreshResult(0, 0, 0)  # nothing stale: nothing rebuilt
     assert _stored_figures(workspace)["monthly_visitors"] == [
@@ -177,7 +177,7 @@ def test_stale_rollups_are_never_read_and_a_refresh_replaces_them(
 
     result = rollups.refresh(warehouse_dir, warehouse_config().events_root, workspace.pk, grace=0)
     assert (result.days_built, result.months_built) == (1, 1)
-    assert result.removed == 5 + 7  # the day's five rollups and its month's seven
+    assert result.removed == 5 + 6  # the day's five rollups and its month's six
     assert len(_rollup_files(warehouse_dir)) == len(before)
     assert _stored_figures(workspace) == figures
 
@@ -260,9 +260,9 @@ def test_superseded_rollups_stay_readable_for_a_while_then_go(
     noted = json.loads(
         (rollups.rollups_root(warehouse_dir, workspace.pk) / "superseded.json").read_text()
     )
-    assert len(noted) == 5 + 7  # today's five rollups and March's seven
+    assert len(noted) == 5 + 6  # today's five rollups and March's six
 
     result = rollups.refresh(warehouse_dir, events_root, workspace.pk, grace=0)
 
-    assert result.removed == 5 + 7
+    assert result.removed == 5 + 6
     assert set(_rollup_files(warehouse_dir)) == (before | after) - set(map(Path, noted))
