@@ -10,10 +10,12 @@ Maison Lumière written straight to Parquet, with identity links), then times
             purchases worth 100 or more in the last 365 days;  (behavioural)
             at least one email opened in the last 180 days     (behavioural)
 
-Accord runs the three behavioural filters as one Ibis aggregation on DuckDB over the Parquet
-files (bots left out, anonymous events stitched through identity links, which are read from
-SQLite as two JSON arrays), then the contact filters as one SQL query on SQLite restricted to
-the contacts the behavioural filters kept (a JSON list of ids, looked up by primary key).
+Accord runs the three behavioural filters as one Ibis query on DuckDB over the Parquet
+rollups (decision record 0006: ``monthly`` for the whole months of each window, ``activity`` for
+its other days, events for part-days; bots left out, anonymous activity stitched through the
+identity links, loaded from SQLite once per change of the links), then the contact filters as
+one SQL query on SQLite restricted to the contacts the behavioural filters kept (a JSON list of
+ids, looked up by primary key).
 Baseline, same run, same data: the same rule as Django ORM queries over SQLite — the events
 loaded into a throwaway Django model's table (bots dropped and each event's contact resolved
 through the identity links at load time, which favours the baseline; a covering index on kind,
@@ -331,8 +333,8 @@ def run(args: argparse.Namespace) -> int:
             "baseline_cold_seconds": round(baseline_cold, 3),
             "accord_cpu_seconds": round(cpu, 3),
             "baseline_cpu_seconds": round(baseline_cpu, 3),
-            "engine": "DuckDB over Parquet via Ibis (behaviour), then SQLite (contact filters, "
-            "restricted to the behaviour candidates)",
+            "engine": "DuckDB over Parquet rollups via Ibis (behaviour), then SQLite (contact "
+            "filters, restricted to the behaviour candidates)",
             "timing": "warm, best of 3",
             "target": "< 2 s at 1,000,000 contacts and 100,000,000 events on 2 cores",
             "machine": MACHINE,
