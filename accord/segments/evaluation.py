@@ -1,10 +1,11 @@
-"""Evaluate a rule as set operations: SQL for the CRM side, one Ibis aggregation for behaviour.
+"""Evaluate a rule as set operations: SQL for the CRM side, one Ibis query for behaviour.
 
 Contact filters (fields, properties, tags, consent, segment membership) become Django ``Q``
 objects; the filters of one group are combined into a single SQL query. Behaviour filters
 (events, first/last seen, revenue, email engagement, visited URL, UTM source) are computed
-together in ONE aggregation over the warehouse (grouped by the resolved contact id), whatever
-their number. In an "all" group with behaviour filters, the contact query waits for the
+together in ONE warehouse query (an aggregate per filter, grouped by the resolved contact id),
+whatever their number; counts, revenue and first/last seen read the activity rollups
+(decision record 0006). In an "all" group with behaviour filters, the contact query waits for the
 warehouse and asks only for the ids its positive filters kept (one JSON parameter, looked up by
 primary key) unless there are more than ``MAX_CANDIDATES``: a few thousand lookups instead of a
 scan of every contact. Groups then combine sorted int64 id arrays with numpy set operations. "Not"
@@ -498,7 +499,7 @@ def _activity(tables: AnalyticsTables, reach: _Reach) -> Table:
         if start is not None and stop is not None and start >= stop:
             continue  # no whole day there
         rows = daily.filter(daily.day >= start) if start is not None else daily
-        pieces.append(_activity_columns(rows.filter(rows.day < stop) if stop else rows))
+        pieces.append(_activity_columns(rows.filter(rows.day < stop) if stop is not None else rows))
     part_days = [i.date() for i in (since, until) if i is not None and _past_midnight(i)]
     if part_days:
         events = _kinds(tables.events, reach)
@@ -541,7 +542,7 @@ def _activity_columns(rows: Table) -> Table:
 
 
 def _summed_aggregate(rows: Table, leaf: Leaf) -> Any:
-    """The aggregate column of a ``SUMMED`` filter over its ``activity`` rows."""
+    """The aggregate column of a ``_summed`` filter over its ``activity`` rows."""
     if isinstance(leaf, SeenFilter):
         return rows.first_ts.min() if leaf.which == "first" else rows.last_ts.max()
     if isinstance(leaf, RevenueFilter):

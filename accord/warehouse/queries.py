@@ -7,6 +7,7 @@ and on a remote backend alike; inbox reads are ORM queries on the operational da
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -144,6 +145,7 @@ LINK_ARRAYS = {
 # The links each process loaded last, by database and workspace: (stamp, links).
 _LOADED_LINKS: dict[tuple[str, int], tuple[str, pa.Table]] = {}
 MAX_LOADED_LINKS = 8
+_LOADED_LINKS_LOCK = threading.Lock()
 
 
 def identity_links(workspace: Workspace) -> pa.Table:
@@ -166,10 +168,11 @@ def identity_links(workspace: Workspace) -> pa.Table:
         return loaded[1]
     links = _load_links(workspace)
     if stamp is not None:
-        _LOADED_LINKS.pop(key, None)
-        while len(_LOADED_LINKS) >= MAX_LOADED_LINKS:
-            _LOADED_LINKS.pop(next(iter(_LOADED_LINKS)))
-        _LOADED_LINKS[key] = (stamp, links)
+        with _LOADED_LINKS_LOCK:  # request threads share the cache
+            _LOADED_LINKS.pop(key, None)
+            while len(_LOADED_LINKS) >= MAX_LOADED_LINKS:
+                _LOADED_LINKS.pop(next(iter(_LOADED_LINKS)))
+            _LOADED_LINKS[key] = (stamp, links)
     return links
 
 

@@ -54,6 +54,16 @@ ACTIVITY = "activity"
 # ``activity`` stays in day files: a query reads the days it needs, the folder names telling
 # which (it is read with hive partitioning), and ``monthly`` sums whole months.
 GATHERED = tuple(table for table in DAY_TABLES if table != ACTIVITY)
+ACTIVITY_COLUMNS = (
+    "day",
+    "kind",
+    "contact_id",
+    "anonymous_id",
+    "events",
+    "value",
+    "first_ts",
+    "last_ts",
+)
 MONTHS = "months"
 MONTHLY = "monthly"
 MONTH_TABLES = (*GATHERED, MONTHS, MONTHLY)
@@ -331,14 +341,14 @@ def _union(
     """The rows of ``files`` and of ``computed`` (at least one of them).
 
     ``by_day``: day files, read with hive partitioning so that a filter on ``day`` skips the
-    files of other days unopened (the ``workspace`` folder column is dropped).
+    files of other days unopened (the columns the folder names add are left out).
     """
     if not files:
         assert computed is not None  # noqa: S101  (every day is in a file or computed)
         return computed
     stored = connection.read_parquet(files, hive_partitioning=by_day)
     if by_day:
-        stored = stored.drop("workspace")
+        stored = stored.select(*ACTIVITY_COLUMNS)
     return stored if computed is None else stored.union(computed.select(*stored.columns))
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_django.fixtures import Settings
 
+from accord.accounts.models import Workspace
 from accord.segments.evaluation import _activity, _Reach, _scope, evaluate_rule
-from accord.segments.tests.conftest import NOW, Population
+from accord.segments.tests.conftest import NOW, Population, build_population
 from accord.segments.tests.reference import ReferenceEvaluator
 from accord.segments.tests.test_evaluation_reference import (
     ENGAGEMENT_RULES,
@@ -106,3 +109,17 @@ def test_a_missing_activity_day_file_is_computed_from_the_events(population: Pop
         expected = _counts(_by_contact(scanned, scanned.count()))
         rows = _activity(tables, reach)
         assert _counts(_by_contact(rows, rows.events.sum())) == expected
+
+
+@pytest.mark.django_db
+def test_folder_names_with_an_equals_sign_above_the_warehouse_change_nothing(
+    workspace: Workspace, settings: Settings, tmp_path: Path
+) -> None:
+    settings.ACCORD_WAREHOUSE_DIR = str(tmp_path / "site=shop" / "warehouse")
+    population = build_population(workspace)
+    base = rollups.rollups_root(warehouse_config().root, workspace.pk)
+    next(iter(sorted(base.glob("day=*/activity-*.parquet")))).unlink()  # stored and computed
+    reference = ReferenceEvaluator(workspace, NOW)
+    for rule in ({"type": "event", "kind": "page_view", "did": True, "min": 2}, *SEEN_RULES):
+        node = {"all": [rule]}
+        assert evaluate_rule(population.workspace, node, now=NOW) == reference.evaluate(node), node
