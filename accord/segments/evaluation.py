@@ -469,6 +469,39 @@ def _summed(leaf: Leaf) -> bool:
     return isinstance(leaf, RevenueFilter | EngagementFilter | SeenFilter)
 
 
+@dataclass(frozen=True)
+class _Tiers:
+    """Where a window's rows come from: ``monthly`` for ``months`` (``[from, to)`` of first
+    days, None: no whole month), ``activity`` for the ``days`` ranges (``[from, to)``, None:
+    unbounded), the events for the ``part_days``."""
+
+    months: tuple[date | None, date | None] | None
+    days: list[tuple[date | None, date | None]]
+    part_days: list[date]
+
+
+def _tiers(since: datetime | None, until: datetime | None, covered: date | None) -> _Tiers:
+    """Cut ``[since, until)`` (UTC) into tiers; ``monthly`` holds the months before ``covered``."""
+    first = None if since is None else since.date() + timedelta(days=_past_midnight(since))
+    end = None if until is None else until.date()  # whole days: from ``first``, before ``end``
+    month_from = None if first is None else _month_on_or_after(first)
+    month_to = None if end is None else end.replace(day=1)  # whole months: before this one
+    if covered is not None:
+        month_to = covered if month_to is None else min(month_to, covered)
+    part_days = sorted({i.date() for i in (since, until) if i is not None and _past_midnight(i)})
+    if month_from is None or month_to is None or month_from < month_to:
+        days = [(first, month_from), (month_to, end)]
+        return _Tiers((month_from, month_to), [d for d in days if _some_days(*d)], part_days)
+    return _Tiers(None, [(first, end)] if _some_days(first, end) else [], part_days)
+
+
+def _some_days(start: date | None, stop: date | None) -> bool:
+    """Whether ``[start, stop)`` holds a day (beside months that cover what None leaves open)."""
+    if start is None or stop is None:
+        return start is not None or stop is not None
+    return start < stop
+
+
 def _activity(tables: AnalyticsTables, reach: _Reach) -> Table:
     """The ``activity`` rows of the reach, resolved to contacts.
 
@@ -477,33 +510,23 @@ def _activity(tables: AnalyticsTables, reach: _Reach) -> Table:
     """
     since = reach.since.astimezone(UTC) if reach.since is not None else None
     until = reach.until.astimezone(UTC) if reach.until is not None else None
-    first = None if since is None else since.date() + timedelta(days=_past_midnight(since))
-    end = None if until is None else until.date()  # whole days: from ``first``, before ``end``
-    month_from = None if first is None else _month_on_or_after(first)
-    month_to = None if end is None else end.replace(day=1)  # whole months: before this one
+    tiers = _tiers(since, until, tables.rollups.monthly_until)
     pieces: list[Table] = []
-    if month_from is None or month_to is None or month_from < month_to:
+    if tiers.months is not None:
         monthly = _kinds(tables.rollups.monthly, reach)
+        month_from, month_to = tiers.months
         if month_from is not None:
             monthly = monthly.filter(monthly.month >= month_from)
         if month_to is not None:
             monthly = monthly.filter(monthly.month < month_to)
         pieces.append(_activity_columns(monthly))
-        days = [(first, month_from), (month_to, end)]
-    else:
-        days = [(first, end)]
     daily = _kinds(tables.rollups.activity, reach)
-    for start, stop in days:
-        if start is None and stop is None:
-            continue  # the months cover that side
-        if start is not None and stop is not None and start >= stop:
-            continue  # no whole day there
+    for start, stop in tiers.days:
         rows = daily.filter(daily.day >= start) if start is not None else daily
         pieces.append(_activity_columns(rows.filter(rows.day < stop) if stop is not None else rows))
-    part_days = [i.date() for i in (since, until) if i is not None and _past_midnight(i)]
-    if part_days:
+    if tiers.part_days:
         events = _kinds(tables.events, reach)
-        edges = events.filter(events.day.isin(sorted(set(part_days))))
+        edges = events.filter(events.day.isin(tiers.part_days))
         if since is not None:
             edges = edges.filter(edges.ts >= since)
         if until is not None:

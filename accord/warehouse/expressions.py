@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import ibis
 from ibis.expr.types import Scalar, Table
@@ -82,7 +83,8 @@ class Rollups:
     - ``purchases``: a row per purchase: ``ts``, ``value`` (and ``day``);
     - ``activity``: a row per day, kind and identity: ``events``, ``value`` (summed),
       ``first_ts`` and ``last_ts`` (what segment behaviour filters read for whole days);
-    - ``monthly``: ``activity`` summed per calendar month (``month``), kind and identity.
+    - ``monthly``: ``activity`` summed per calendar month (``month``), kind and identity,
+      for the months before ``monthly_until`` (every month when None).
 
     Every table has ``contact_id`` and ``anonymous_id`` (null when the contact id is set).
     """
@@ -95,6 +97,7 @@ class Rollups:
     activity: Table
     monthly: Table
     links: Table
+    monthly_until: date | None = None
 
 
 def _identity(events: Table) -> dict[str, object]:

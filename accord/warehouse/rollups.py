@@ -30,7 +30,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 from pathlib import Path
 
@@ -133,9 +133,28 @@ def _day_files(root: Path, workspace_id: int, day: date, fingerprint: str) -> di
     return {table: _file(root, workspace_id, folder, table, fingerprint) for table in DAY_TABLES}
 
 
-def _month_files(root: Path, workspace_id: int, month: date, fingerprint: str) -> dict[str, Path]:
+def _month_files(
+    root: Path, workspace_id: int, month: date, fingerprint: str, today: date
+) -> dict[str, Path]:
+    """A month's files: ``monthly`` only once the month is over (see ``open_month``)."""
     folder = f"month={month:%Y-%m}"
-    return {t: _file(root, workspace_id, folder, t, fingerprint) for t in MONTH_TABLES}
+    tables = MONTH_TABLES if month < open_month(today) else MONTH_TABLES[:-1]
+    return {t: _file(root, workspace_id, folder, t, fingerprint) for t in tables}
+
+
+def open_month(today: date) -> date:
+    """The first day of the month still under way: it has no ``monthly`` file.
+
+    Every flush rewrites the current day, and summing the month's activity again each time
+    would cost seconds a minute at 100M events a year; a query reads the current month's
+    ``activity`` day files instead. A month gets its ``monthly`` at the first refresh after it
+    ends (until then, reads compute it).
+    """
+    return today.replace(day=1)
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 def _write(table: pa.Table, final: Path, *, durable: bool, row_group: int | None = None) -> None:
@@ -160,6 +179,7 @@ def refresh(
     *,
     durable: bool = True,
     grace: float = SUPERSEDED_GRACE_SECONDS,
+    today: date | None = None,
 ) -> RefreshResult:
     """Rebuild every stale rollup of the workspace and delete the others; hold the lock.
 
@@ -169,13 +189,15 @@ def refresh(
     rebuilds the days it wrote to and their months. Superseded files go ``grace`` seconds later.
     """
     current = layout(events_root, workspace_id)
+    today = today or _today()
     connection = ibis.duckdb.connect()
     days_built = months_built = 0
     keep: set[Path] = set()
     try:
         for month, days in current.months().items():
             daily = {d: _day_files(root, workspace_id, d, current.fingerprints[d]) for d in days}
-            gathered = _month_files(root, workspace_id, month, current.month_fingerprint(days))
+            fingerprint = current.month_fingerprint(days)
+            gathered = _month_files(root, workspace_id, month, fingerprint, today)
             keep.update(path for files in daily.values() for path in files.values())
             keep.update(gathered.values())
             stale = [d for d in days if not all(p.exists() for p in daily[d].values())]
@@ -227,9 +249,12 @@ def _gather_month(
     visitors = connection.read_parquet(gathered["visitors"], hive_partitioning=False)
     months = connection.to_pyarrow(expressions.month_visitors(visitors))
     _write(months, gathered[MONTHS], durable=durable)
-    activity = connection.read_parquet([str(f[ACTIVITY]) for f in daily], hive_partitioning=False)
-    monthly = connection.to_pyarrow(expressions.month_activity(activity))
-    _write_rollup(monthly, MONTHLY, gathered[MONTHLY], durable=durable)
+    if MONTHLY in gathered:  # the month is over
+        activity = connection.read_parquet(
+            [str(f[ACTIVITY]) for f in daily], hive_partitioning=False
+        )
+        monthly = connection.to_pyarrow(expressions.month_activity(activity))
+        _write_rollup(monthly, MONTHLY, gathered[MONTHLY], durable=durable)
 
 
 def _write_rollup(rows: pa.Table, table: str, final: Path, *, durable: bool) -> None:
@@ -274,20 +299,27 @@ def _remove_others(root: Path, workspace_id: int, keep: set[Path], grace: float)
 
 
 def read(
-    connection: BaseBackend, root: Path, events_root: Path, workspace_id: int, links: Table
+    connection: BaseBackend,
+    root: Path,
+    events_root: Path,
+    workspace_id: int,
+    links: Table,
+    today: date | None = None,
 ) -> expressions.Rollups | None:
     """The workspace's rollups: fresh month files, else fresh day files, else the events.
 
-    None when the workspace has no events.
+    ``monthly`` covers the months before ``open_month(today)`` only. None when the workspace
+    has no events.
     """
     current = layout(events_root, workspace_id)
     if not current.parts:
         return None
+    today = today or _today()
     files: dict[str, list[str]] = {table: [] for table in (*MONTH_TABLES, ACTIVITY)}
     stale_months: list[date] = []
     stale_parts: list[str] = []
     for month, days in current.months().items():
-        gathered = _month_files(root, workspace_id, month, current.month_fingerprint(days))
+        gathered = _month_files(root, workspace_id, month, current.month_fingerprint(days), today)
         daily = {
             day: _day_files(root, workspace_id, day, current.fingerprints[day]) for day in days
         }
@@ -314,15 +346,15 @@ def read(
         )
         for table, build in DAY_TABLES.items()
     }
-    computed_months = computed_monthly = None
-    if stale_months:
-        visitors, activity = tables["visitors"], tables["activity"]
-        within = [(visitors.day >= m) & (visitors.day < _next_month(m)) for m in stale_months]
-        computed_months = expressions.month_visitors(visitors.filter(reduce(operator.or_, within)))
-        within = [(activity.day >= m) & (activity.day < _next_month(m)) for m in stale_months]
-        computed_monthly = expressions.month_activity(activity.filter(reduce(operator.or_, within)))
-    months = _union(connection, files[MONTHS], computed_months)
-    monthly = _union(connection, files[MONTHLY], computed_monthly)
+    visitors, activity = tables["visitors"], tables["activity"]
+    closed = [m for m in stale_months if m < open_month(today)]
+    computed_months = expressions.month_visitors(_within(visitors, stale_months))
+    computed_monthly = expressions.month_activity(_within(activity, closed))
+    months = _union(connection, files[MONTHS], computed_months if stale_months else None)
+    # With no month over yet and nothing to compute, an empty ``monthly``.
+    monthly = _union(
+        connection, files[MONTHLY], computed_monthly if closed or not files[MONTHLY] else None
+    )
     return expressions.Rollups(
         tables["visitors"],
         tables["channels"],
@@ -332,6 +364,7 @@ def read(
         tables["activity"],
         monthly,
         links,
+        monthly_until=open_month(today),
     )
 
 
@@ -350,6 +383,12 @@ def _union(
     if by_day:
         stored = stored.select(*ACTIVITY_COLUMNS)
     return stored if computed is None else stored.union(computed.select(*stored.columns))
+
+
+def _within(rows: Table, months: list[date]) -> Table:
+    """The rows (with ``day``) of these months; none when the list is empty."""
+    within = [(rows.day >= m) & (rows.day < _next_month(m)) for m in months]
+    return rows.filter(reduce(operator.or_, within, ibis.literal(False)))
 
 
 def _next_month(month: date) -> date:

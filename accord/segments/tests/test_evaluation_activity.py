@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +123,36 @@ def test_folder_names_with_an_equals_sign_above_the_warehouse_change_nothing(
     for rule in ({"type": "event", "kind": "page_view", "did": True, "min": 2}, *SEEN_RULES):
         node = {"all": [rule]}
         assert evaluate_rule(population.workspace, node, now=NOW) == reference.evaluate(node), node
+
+
+@pytest.mark.django_db
+def test_the_month_under_way_is_read_from_day_files(
+    population: Population, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rollups, "_today", lambda: NOW.date())  # March 2025 is under way
+    config = warehouse_config()
+    result = rollups.refresh(config.root, config.events_root, population.workspace.pk, grace=0)
+    base = rollups.rollups_root(config.root, population.workspace.pk)
+    assert result.months_built == 0  # the month's other files stand; its monthly goes
+    assert not list(base.glob("month=2025-03/monthly-*"))
+    assert list(base.glob("month=2025-02/monthly-*"))
+    reference = ReferenceEvaluator(population.workspace, NOW)
+    rules: list[dict[str, Any]] = [
+        *(
+            {"type": "event", "kind": "page_view", "did": True, "min": 2, "window": w}
+            for w in WINDOWS
+        ),
+        *SEEN_RULES,
+        *REVENUE_RULES,
+    ]
+    for rule in rules:
+        node = {"all": [_strip(rule)]}
+        assert evaluate_rule(population.workspace, node, now=NOW) == reference.evaluate(node), node
+    with analytics_tables(population.workspace) as tables:
+        assert tables.rollups.monthly_until == date(2025, 3, 1)
+        for reach in REACHES:
+            visits = tables.visits
+            scanned = _scope(visits.filter(visits.resolved_contact_id.notnull()), reach)
+            rows = _activity(tables, reach)
+            expected = _counts(_by_contact(scanned, scanned.count()))
+            assert _counts(_by_contact(rows, rows.events.sum())) == expected
