@@ -30,7 +30,7 @@ from accord.segments.tests.test_evaluation_reference import (
 )
 from accord.warehouse import rollups
 from accord.warehouse.config import warehouse_config
-from accord.warehouse.queries import analytics_tables
+from accord.warehouse.queries import AnalyticsTables, analytics_tables
 
 MIDDAY = datetime(2025, 2, 27, 9, 30, tzinfo=UTC)
 REACHES = [
@@ -61,38 +61,48 @@ def _by_contact(rows: object, total: object) -> object:
     return rows.group_by(contact=rows.resolved_contact_id).aggregate(n=total)  # type: ignore[attr-defined]
 
 
+SUMMED_RULES: list[dict[str, Any]] = [
+    *({"type": "event", "kind": "page_view", "did": True, "min": 2, "window": w} for w in WINDOWS),
+    *SEEN_RULES,
+    *REVENUE_RULES,
+    *ENGAGEMENT_RULES,
+]
+
+
+def _tier_counts_and_scan(tables: AnalyticsTables, reach: _Reach) -> tuple[Counter[int], ...]:
+    """Events per contact within ``reach``: from the activity tiers, and from the events."""
+    visits = tables.visits
+    scanned = _scope(visits.filter(visits.resolved_contact_id.notnull()), reach)
+    rows = _activity(tables, reach)
+    return (
+        _counts(_by_contact(rows, rows.events.sum())),
+        _counts(_by_contact(scanned, scanned.count())),
+    )
+
+
+def _assert_reference_members(workspace: Workspace, rules: list[dict[str, Any]]) -> None:
+    reference = ReferenceEvaluator(workspace, NOW)
+    for rule in rules:
+        node = {"all": [_strip(rule)]}
+        assert evaluate_rule(workspace, node, now=NOW) == reference.evaluate(node), node
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("reach", REACHES)
 def test_activity_rows_count_the_same_events_as_a_scan(
     population: Population, reach: _Reach
 ) -> None:
     with analytics_tables(population.workspace) as tables:
-        visits = tables.visits
-        scanned = _scope(visits.filter(visits.resolved_contact_id.notnull()), reach)
-        expected = _counts(_by_contact(scanned, scanned.count()))
-        rows = _activity(tables, reach)
-        actual = _counts(_by_contact(rows, rows.events.sum()))
-    assert actual == expected
-    assert sum(expected.values()) > 0
+        tiers, scanned = _tier_counts_and_scan(tables, reach)
+    assert tiers == scanned
+    assert sum(scanned.values()) > 0
 
 
 @pytest.mark.django_db
 def test_rules_give_the_reference_members_without_rollup_files(population: Population) -> None:
     config = warehouse_config()
     shutil.rmtree(rollups.rollups_root(config.root, population.workspace.pk))
-    reference = ReferenceEvaluator(population.workspace, NOW)
-    rules: list[dict[str, Any]] = [
-        *(
-            {"type": "event", "kind": "page_view", "did": True, "min": 2, "window": w}
-            for w in WINDOWS
-        ),
-        *SEEN_RULES,
-        *REVENUE_RULES,
-        *ENGAGEMENT_RULES,
-    ]
-    for rule in rules:
-        node = {"all": [_strip(rule)]}
-        assert evaluate_rule(population.workspace, node, now=NOW) == reference.evaluate(node), node
+    _assert_reference_members(population.workspace, SUMMED_RULES)
 
 
 @pytest.mark.django_db
@@ -104,11 +114,8 @@ def test_a_missing_activity_day_file_is_computed_from_the_events(population: Pop
     day_files[len(day_files) // 2].unlink()  # its month's files are still there
     reach = _Reach(None, datetime(2024, 11, 1, 7, tzinfo=UTC), None)  # every event
     with analytics_tables(population.workspace) as tables:
-        visits = tables.visits
-        scanned = _scope(visits.filter(visits.resolved_contact_id.notnull()), reach)
-        expected = _counts(_by_contact(scanned, scanned.count()))
-        rows = _activity(tables, reach)
-        assert _counts(_by_contact(rows, rows.events.sum())) == expected
+        tiers, scanned = _tier_counts_and_scan(tables, reach)
+    assert tiers == scanned
 
 
 @pytest.mark.django_db
@@ -116,13 +123,10 @@ def test_folder_names_with_an_equals_sign_above_the_warehouse_change_nothing(
     workspace: Workspace, settings: Settings, tmp_path: Path
 ) -> None:
     settings.ACCORD_WAREHOUSE_DIR = str(tmp_path / "site=shop" / "warehouse")
-    population = build_population(workspace)
+    build_population(workspace)
     base = rollups.rollups_root(warehouse_config().root, workspace.pk)
     next(iter(sorted(base.glob("day=*/activity-*.parquet")))).unlink()  # stored and computed
-    reference = ReferenceEvaluator(workspace, NOW)
-    for rule in ({"type": "event", "kind": "page_view", "did": True, "min": 2}, *SEEN_RULES):
-        node = {"all": [rule]}
-        assert evaluate_rule(population.workspace, node, now=NOW) == reference.evaluate(node), node
+    _assert_reference_members(workspace, [SUMMED_RULES[0], *SEEN_RULES])
 
 
 @pytest.mark.django_db
@@ -136,23 +140,9 @@ def test_the_month_under_way_is_read_from_day_files(
     assert result.months_built == 0  # the month's other files stand; its monthly goes
     assert not list(base.glob("month=2025-03/monthly-*"))
     assert list(base.glob("month=2025-02/monthly-*"))
-    reference = ReferenceEvaluator(population.workspace, NOW)
-    rules: list[dict[str, Any]] = [
-        *(
-            {"type": "event", "kind": "page_view", "did": True, "min": 2, "window": w}
-            for w in WINDOWS
-        ),
-        *SEEN_RULES,
-        *REVENUE_RULES,
-    ]
-    for rule in rules:
-        node = {"all": [_strip(rule)]}
-        assert evaluate_rule(population.workspace, node, now=NOW) == reference.evaluate(node), node
+    _assert_reference_members(population.workspace, SUMMED_RULES)
     with analytics_tables(population.workspace) as tables:
         assert tables.rollups.monthly_until == date(2025, 3, 1)
         for reach in REACHES:
-            visits = tables.visits
-            scanned = _scope(visits.filter(visits.resolved_contact_id.notnull()), reach)
-            rows = _activity(tables, reach)
-            expected = _counts(_by_contact(scanned, scanned.count()))
-            assert _counts(_by_contact(rows, rows.events.sum())) == expected
+            tiers, scanned = _tier_counts_and_scan(tables, reach)
+            assert tiers == scanned, reach
