@@ -127,3 +127,13 @@ def test_another_workspaces_alert_is_not_found(
 
 def test_without_a_token_it_is_401(alerts: list[Alert]) -> None:
     assert Client().get(URL).status_code == 401
+
+
+def test_it_acknowledges_without_a_body(api_token: ApiToken, alerts: list[Alert]) -> None:
+    client = _client(api_token, Role.CRISIS_LEAD)
+    empty_json = client.post(f"{URL}/{alerts[0].pk}/ack", content_type=JSON)
+    no_body = client.generic("POST", f"{URL}/{alerts[1].pk}/ack")
+
+    assert (empty_json.status_code, no_body.status_code) == (200, 200)
+    assert no_body.json()["ack_note"] == ""
+    assert Alert.objects.filter(acknowledged_at__isnull=False).count() == 2
