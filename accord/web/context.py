@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accord.accounts import queries as account_queries
-from accord.accounts.models import User
+from accord.accounts.models import User, Workspace
 from accord.accounts.roles import ROLE_LABELS, Perm, Role, role_has
 
 
@@ -20,6 +20,7 @@ class NavItem:
     label: str | Promise
     url: str
     active: bool
+    badge: int = 0  # a count to show beside the label (open crisis alerts); 0: none
 
 
 # The domains of ARCHITECTURE.md in product order; an entry shows only once its URL exists
@@ -42,19 +43,32 @@ NAVIGATION: list[tuple[str, str | Promise, Perm]] = [
 ]
 
 
-def _items(request: HttpRequest, slug: str, role: str) -> list[NavItem]:
-    """Reachable entries; only the longest URL prefixing the path is active (Import in Contacts)."""
+def _items(request: HttpRequest, workspace: Workspace, role: str) -> list[NavItem]:
+    """Reachable entries; only the longest URL prefixing the path is active (Import in Contacts).
+
+    The crisis room shows how many alerts are still open (one query, when the role sees it).
+    """
     found = []
     for name, label, perm in NAVIGATION:
         if not role_has(role, perm):
             continue
         try:
-            found.append((label, reverse(name, kwargs={"slug": slug})))
+            found.append((name, label, reverse(name, kwargs={"slug": workspace.slug})))
         except NoReverseMatch:
             continue
-    matching = [url for _label, url in found if request.path.startswith(url)]
+    matching = [url for _name, _label, url in found if request.path.startswith(url)]
     active = max(matching, key=len, default="")
-    return [NavItem(label, url, url == active) for label, url in found]
+    return [
+        NavItem(label, url, url == active, _badge(name, workspace)) for name, label, url in found
+    ]
+
+
+def _badge(name: str, workspace: Workspace) -> int:
+    if name != "crisis:alerts":
+        return 0
+    from accord.crisis.queries import open_alert_count  # the frame knows no domain app early
+
+    return open_alert_count(workspace)
 
 
 def _role_label(role: str) -> str | Promise:
@@ -67,7 +81,8 @@ def _role_label(role: str) -> str | Promise:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Navigation for the workspace in the URL (or the last one used); empty when signed out.
 
-    Note: two queries for a signed-in user (memberships, then nothing more).
+    Note: two queries for a signed-in user (memberships, then nothing more), and one more for
+    the open alerts when the role may see the crisis room.
     """
     user = getattr(request, "user", None)
     if not isinstance(user, User):
@@ -85,5 +100,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "current_workspace": current.workspace,
         "current_role": current.role,
         "current_role_label": _role_label(current.role),
-        "nav_items": _items(request, current.workspace.slug, current.role),
+        "nav_items": _items(request, current.workspace, current.role),
     }

@@ -233,3 +233,24 @@ def test_delivery_settings_page_names_a_bad_address(
 
     assert "Address 2 (nope) is not an email address." in response.content.decode()
     assert DeliverySettings.objects.count() == 0
+
+
+def test_the_navigation_counts_open_crisis_alerts_in_both_languages(
+    workspace: Workspace, owner: User, client_for: ClientFor
+) -> None:
+    client = client_for(owner)
+    url = reverse("contacts:list", args=["brand"])
+    assert "nav-badge" not in client.get(url, headers=EN).content.decode()
+
+    now = timezone.now()
+    make_alert(workspace, started_at=now - timedelta(hours=1))
+    make_alert(workspace, started_at=now - timedelta(hours=2))
+    make_alert(
+        workspace, started_at=now - timedelta(hours=3), kind=AlertKind.LAUNCH
+    )  # not a crisis
+    make_alert(workspace, started_at=now - timedelta(hours=4), acknowledged_at=now)
+
+    english = client.get(url, headers=EN).content.decode()
+    french = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert '<span class="visually-hidden">2 open alerts</span>' in english
+    assert '<span class="visually-hidden">2 alertes ouvertes</span>' in french
