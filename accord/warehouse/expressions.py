@@ -47,17 +47,14 @@ def _linked(links: Table) -> Table:
 
 def _resolved(rows: Table, links: Table) -> Table:
     """Add ``resolved_contact_id`` (the row's contact, else the linked one) and ``person``."""
-    linked = _linked(links)
-    joined = rows.left_join(linked, rows.anonymous_id == linked.link_anonymous_id)
-    contact = ibis.coalesce(joined.contact_id, joined.link_contact_id)
+    resolved = resolved_contacts(rows, links)
+    contact = resolved.resolved_contact_id
     person = ibis.cases(
         (contact.notnull(), ibis.literal("c:") + contact.cast("string")),
-        (joined.anonymous_id.notnull(), ibis.literal("a:") + joined.anonymous_id),
+        (resolved.anonymous_id.notnull(), ibis.literal("a:") + resolved.anonymous_id),
         else_=ibis.null("string"),
     )
-    return joined.mutate(resolved_contact_id=contact, person=person).drop(
-        "link_anonymous_id", "link_contact_id"
-    )
+    return resolved.mutate(person=person)
 
 
 def visitor_events(events: Table, links: Table) -> Table:
