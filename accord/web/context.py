@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from accord.accounts import queries as account_queries
@@ -43,10 +44,14 @@ NAVIGATION: list[tuple[str, str | Promise, Perm]] = [
 ]
 
 
+# Entries that show a count beside their label: the function (of the workspace) giving it.
+BADGES = {"crisis:alerts": "accord.crisis.queries.open_alert_count"}
+
+
 def _items(request: HttpRequest, workspace: Workspace, role: str) -> list[NavItem]:
     """Reachable entries; only the longest URL prefixing the path is active (Import in Contacts).
 
-    The crisis room shows how many alerts are still open (one query, when the role sees it).
+    An entry in ``BADGES`` shows its count (the crisis room: open alerts, one query).
     """
     found = []
     for name, label, perm in NAVIGATION:
@@ -64,11 +69,9 @@ def _items(request: HttpRequest, workspace: Workspace, role: str) -> list[NavIte
 
 
 def _badge(name: str, workspace: Workspace) -> int:
-    if name != "crisis:alerts":
-        return 0
-    from accord.crisis.queries import open_alert_count  # the frame knows no domain app early
-
-    return open_alert_count(workspace)
+    """The count an entry shows (``BADGES``), 0 for the others."""
+    count = BADGES.get(name)
+    return import_string(count)(workspace) if count else 0  # the frame imports no domain app
 
 
 def _role_label(role: str) -> str | Promise:
